@@ -1,0 +1,51 @@
+"""Writes to the audit logs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from ua_parser import parse
+
+from cpass.audit.models import AccessLog
+
+
+@lru_cache(maxsize=2048)
+def _parse_user_agent(user_agent: str) -> tuple[str, str, str]:
+    result = parse(user_agent).with_defaults()
+    browser = result.user_agent.family
+    if result.user_agent.major and result.user_agent.family != "Other":
+        browser = f"{browser} {result.user_agent.major}"
+    return browser[:64], result.os.family[:64], result.device.family[:64]
+
+
+def access_log_record(
+    *,
+    time: datetime,
+    method: str,
+    path: str,
+    status: int,
+    user_id: int | None,
+    enterprise_id: int | None,
+    ip_address: str,
+    user_agent: str,
+    duration_ms: int,
+    request_id: str,
+) -> AccessLog:
+    """Record one request; the user agent is parsed into browser, OS and device here."""
+    browser, operating_system, device = _parse_user_agent(user_agent) if user_agent else ("", "", "")
+    return AccessLog.objects.create(
+        time=time,
+        method=method[:10],
+        path=path,
+        status=status,
+        user_id=user_id,
+        enterprise_id=enterprise_id,
+        ip_address=ip_address or None,
+        user_agent=user_agent,
+        browser=browser,
+        operating_system=operating_system,
+        device=device,
+        duration_ms=duration_ms,
+        request_id=request_id,
+    )

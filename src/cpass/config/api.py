@@ -1,0 +1,31 @@
+"""The one NinjaAPI under /api/v1: every app's router is mounted here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from cpass.accounts.api import router as accounts_router
+from cpass.audit.api import router as audit_router
+from cpass.core.api import SessionActorAuth, TokenAuth, install_problem_handlers
+from cpass.documents.api import router as documents_router
+from cpass.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="C-pass API",
+    version="1",
+    description=(
+        "REST API of C-pass. Authenticate with a personal API token (`Authorization: Bearer cp_…`) "
+        "or, from the browser, the session cookie plus the CSRF token. Errors are RFC 9457 "
+        "problem+json. See docs/api.md."
+    ),
+    auth=[TokenAuth(), SessionActorAuth()],
+    urls_namespace="api-1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_problem_handlers(api)
+
+api.add_router("/account", accounts_router, tags=["account"])
+api.add_router("/enterprises", organizations_router, tags=["enterprises"])
+api.add_router("/documents", documents_router, tags=["documents"])
+api.add_router("/audit", audit_router, tags=["audit"])

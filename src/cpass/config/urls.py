@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cpass.config.api import api
+
+urlpatterns = [
+    path("", include("cpass.core.urls")),
+    path("accounts/", include("cpass.accounts.urls")),
+    path("enterprise/", include("cpass.organizations.urls")),
+    path("documents/", include("cpass.documents.urls")),
+    path("audit/", include("cpass.audit.urls")),
+    path("privacy/", include("cpass.privacy.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("operators/", admin.site.urls),
+]

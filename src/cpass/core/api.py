@@ -1,0 +1,215 @@
+"""API plumbing shared by every app's router: authentication into an Actor, problem+json
+errors (RFC 9457), strict input schemas, list ordering, and Idempotency-Key handling."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import ConfigDict
+
+from cpass.accounts.models import ApiToken
+from cpass.core import context
+from cpass.core.actor import Actor
+from cpass.core.errors import RateLimited, ServiceError
+from cpass.organizations.selectors import actor_for
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer cp_…`: a personal API token, acting from the token's enterprise."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        now = timezone.now()
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active or not api_token.user.is_verified:
+            return None
+        if api_token.last_used_at is None or api_token.last_used_at < now - _LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        actor = actor_for(
+            user=api_token.user,
+            enterprise_id=api_token.enterprise_id,
+            scopes=frozenset(api_token.scopes),
+            request_id=getattr(request, "request_id", ""),
+        )
+        _bind(request, actor)
+        return actor
+
+
+class SessionActorAuth(APIKeyCookie):
+    """The browser's session cookie (with CSRF on unsafe methods), acting from the active enterprise."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        if not request.user.is_authenticated or not request.user.is_verified:  # type: ignore[union-attr]
+            return None
+        actor: Actor = request.actor  # type: ignore[attr-defined]
+        _bind(request, actor)
+        return actor
+
+
+def _bind(request: HttpRequest, actor: Actor) -> None:
+    request.actor = actor  # type: ignore[attr-defined]
+    request.access_log_enterprise_id = actor.enterprise_id  # type: ignore[attr-defined]
+    context.audit_actor.set((actor.user.pk, actor.enterprise_id))
+
+
+def request_actor(request: HttpRequest) -> Actor:
+    """The Actor that authenticated this API request."""
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+class InputSchema(Schema):
+    """Base of every request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details. `errors` lists per-field messages."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, str]] = []
+
+
+def problem(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: Mapping[str, Sequence[Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": f"https://cpass.dev/problems/{status}",
+        "title": str(title),
+        "status": status,
+        "detail": str(detail),
+        "instance": request.path,
+        "errors": [
+            {"field": field, "message": str(message)}
+            for field, messages in (errors or {}).items()
+            for message in messages
+        ],
+    }
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    # ninja prefixes body fields with ("body", "<param name>"); people care about the field itself.
+    if len(parts) >= 2 and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts and parts[0] in {"query", "path", "header", "cookie", "form", "file"}:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = _field_path(error.get("loc", ()))
+        message = error.get("msg", "Invalid value")
+        if error.get("type") == "extra_forbidden":
+            message = _("Unknown field.")
+        elif error.get("type") == "missing":
+            message = _("This field is required.")
+        errors.setdefault(field, []).append(str(message))
+    return errors
+
+
+def install_problem_handlers(api: NinjaAPI) -> None:
+    """Map every error an operation can raise to problem+json; nothing becomes a 500 but a bug."""
+
+    def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return problem(request, exc.status, str(exc.title), str(exc.detail), errors=exc.errors, headers=headers)
+
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return problem(
+            request, 422, _("Validation failed"), _("The request has invalid fields."), errors=_validation_errors(exc)
+        )
+
+    def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(
+            request,
+            401,
+            _("Unauthorized"),
+            _("Send a valid, unexpired API token as 'Authorization: Bearer <token>', or sign in."),
+            headers={"WWW-Authenticate": 'Bearer realm="cpass"'},
+        )
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        headers = {"Retry-After": str(exc.wait)} if isinstance(exc, Throttled) and exc.wait else None
+        titles = {400: _("Bad request"), 403: _("Forbidden"), 405: _("Method not allowed"), 429: _("Too many requests")}
+        return problem(request, exc.status_code, str(titles.get(exc.status_code, _("Error"))), str(exc), headers=headers)
+
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem(request, 404, _("Not found"), _("No such object, or you have no access to it."))
+
+    def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem(request, 403, _("Forbidden"), str(exc) or _("You may not do this."))
+
+    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem(
+            request,
+            413,
+            _("Request too large"),
+            _("The request body is larger than %(limit)s bytes.") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
+
+    api.add_exception_handler(ServiceError, on_service_error)
+    api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(AuthenticationError, on_authentication)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(DjangoPermissionDenied, on_forbidden)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
+
+
+
+def apply_ordering(queryset: QuerySet[Any], ordering: str | None, allowed: Sequence[str], default: str) -> QuerySet[Any]:
+    """Order by `ordering` ("field" or "-field", comma-separated) if every field is allowed."""
+    if not ordering:
+        return queryset.order_by(default)
+    fields = [f.strip() for f in ordering.split(",") if f.strip()]
+    for field in fields:
+        if field.lstrip("-") not in allowed:
+            raise ServiceError(
+                _("Cannot order by '%(field)s'.") % {"field": field},
+                errors={"ordering": [_("Allowed: %(allowed)s") % {"allowed": ", ".join(allowed)}]},
+            )
+    return queryset.order_by(*fields, "pk")
+

@@ -1,0 +1,20 @@
+"""What the dashboard shows: a selector over the modules the actor can see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cpass.core.actor import Actor
+from cpass.documents.models import Document
+from cpass.organizations.selectors import active_grants_given_by, enterprises_granting
+
+
+def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
+    if actor.enterprise is None:
+        return {"has_enterprise": False}
+    return {
+        "has_enterprise": True,
+        "document_count": Document.objects.for_actor(actor, "read").count(),
+        "clients": list(enterprises_granting(actor=actor)),
+        "partners": list(active_grants_given_by(enterprise_id=actor.enterprise.pk).select_related("grantee")),
+    }

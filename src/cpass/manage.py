@@ -1,0 +1,15 @@
+"""`cpass` command: Django's manage.py for the installed package (e.g. `cpass migrate`, `cpass load_demo`)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpass.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
