@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := cpass.config.settings
 
-.PHONY: install assets messages demo run worker test lint types pytest bench migrations clean
+.PHONY: install assets messages demo test lint types pytest bench openapi migrations clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("C-pass needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -46,14 +46,17 @@ demo: install
 test: install lint types pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/ruff format --check src tests bench conftest.py
 
 types: $(VENV)/.installed
-	$(BIN)/mypy src
+	CPASS_DEMO=1 $(BIN)/mypy src
 
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+openapi: $(VENV)/.installed
+	$(PY) -m cpass.config.openapi > docs/openapi.json
 
 migrations: $(VENV)/.installed
 	CPASS_DEMO=1 $(CPASS) makemigrations

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
+import redis
 from django.test import Client
 
 from cpass.accounts.models import User
@@ -13,12 +15,18 @@ from cpass.core.actor import Actor
 from cpass.organizations.models import Enterprise, Membership
 from cpass.organizations.selectors import actor_for
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory
+from tests.support import running_in_ci, skip_or_fail
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Uploaded files go to a per-test folder, never into var/."""
+def _media_and_static(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded files go to a per-test folder; static files are served from the finders
+    (production's manifest storage needs `collectstatic`, which tests don't run)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -28,18 +36,18 @@ def password() -> str:
 
 @pytest.fixture
 def enterprise(db: None) -> Enterprise:
-    return EnterpriseFactory(name="Shanghai Trading Co., Ltd.")
+    return EnterpriseFactory.create(name="Shanghai Trading Co., Ltd.")
 
 
 @pytest.fixture
 def other_enterprise(db: None) -> Enterprise:
-    return EnterpriseFactory(name="Other Tenant Ltd.")
+    return EnterpriseFactory.create(name="Other Tenant Ltd.")
 
 
 @pytest.fixture
 def make_member(db: None) -> Callable[..., Membership]:
     def make(enterprise: Enterprise, role: str = "operator", user: User | None = None) -> Membership:
-        return MembershipFactory(enterprise=enterprise, role=role, user=user or UserFactory())
+        return MembershipFactory.create(enterprise=enterprise, role=role, user=user or UserFactory.create())
 
     return make
 
@@ -67,3 +75,19 @@ def login() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The configured Redis URL, reachable; tests that need Redis take this fixture."""
+    url = os.environ.get("CPASS_REDIS_URL", "")
+    if not url:
+        if not running_in_ci():
+            pytest.skip("CPASS_REDIS_URL is not set")
+        # CI has Redis on the machine for both passes; the SQLite pass uses a spare database.
+        url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        skip_or_fail(f"Redis at {url} does not answer: {exc}")
+    return url

@@ -82,6 +82,9 @@ class UserSession(models.Model):
     class Meta:
         ordering = ["-last_seen_at"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.ip_address or '?'}"
+
 
 class ApiToken(models.Model):
     """A personal API token: bound to one enterprise, limited by scopes and expiry.

@@ -43,6 +43,9 @@ class ObjectChange(models.Model):
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="audit_change_object_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
 
 class AccessLog(models.Model):
     """One HTTP request (访问日志): the "automatic information" the privacy policy describes.
@@ -66,3 +69,6 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-time"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from ua_parser import parse
 
 from cpass.audit.models import AccessLog
@@ -49,3 +52,21 @@ def access_log_record(
         duration_ms=duration_ms,
         request_id=request_id,
     )
+
+
+def access_log_purge(*, retention_days: int | None = None, batch_size: int = 5000) -> int:
+    """Delete access-log rows older than the retention period, in batches; returns how many.
+
+    One short transaction per batch keeps locks brief on a large table; running it twice is harmless.
+    """
+    days = settings.CPASS_ACCESS_LOG_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                AccessLog.objects.filter(time__lt=cutoff).order_by("pk").values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return deleted
+            deleted += AccessLog.objects.filter(pk__in=ids).delete()[0]

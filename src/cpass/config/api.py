@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from cpass.accounts.api import router as accounts_router
 from cpass.audit.api import router as audit_router
-from cpass.core.api import SessionActorAuth, TokenAuth, install_problem_handlers
+from cpass.core.api import CpassAPI, SessionActorAuth, TokenAuth
 from cpass.documents.api import router as documents_router
 from cpass.organizations.api import router as organizations_router
 
-api = NinjaAPI(
+# CpassAPI installs the problem+json handlers and the catch-all 404 (see cpass.core.api).
+api = CpassAPI(
     title="C-pass API",
     version="1",
     description=(
@@ -23,7 +22,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-install_problem_handlers(api)
 
 api.add_router("/account", accounts_router, tags=["account"])
 api.add_router("/enterprises", organizations_router, tags=["enterprises"])

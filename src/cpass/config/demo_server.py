@@ -17,8 +17,10 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("CPASS_DEMO", "1")
     bin_dir = Path(sys.executable).parent
-    worker = subprocess.Popen([str(bin_dir / "cpass"), "run_huey", "--workers", "2", "--worker-type", "thread"])
-    web = subprocess.Popen(
+    worker = subprocess.Popen(  # noqa: S603 (our own executables from this venv)
+        [str(bin_dir / "cpass"), "run_huey", "--workers", "2", "--worker-type", "thread"]
+    )
+    web = subprocess.Popen(  # noqa: S603
         [
             str(bin_dir / "gunicorn"),
             "cpass.config.wsgi:application",

@@ -12,6 +12,8 @@ from cpass.config import env
 
 BASE_DIR = env.BASE_DIR
 DATA_DIR = env.DATA_DIR
+# The SQLite database, Huey queue, cache, media and outgoing mail live here; create it on first start.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.DEBUG
 CPASS_DEMO = env.DEMO
 
@@ -59,10 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's middleware, adapted: User.is_verified means "e-mail verified" here.
+    "cpass.accounts.middleware.OTPMiddleware",
     "cpass.accounts.middleware.SessionTrackingMiddleware",
+    "cpass.accounts.middleware.UserPreferencesMiddleware",
     "cpass.organizations.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cpass.accounts.middleware.EmailVerificationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,6 +151,9 @@ AXES_LOCKOUT_CALLABLE = "cpass.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cpass.core.http.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Two-factor (django-otp): the name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = "C-pass"
 
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LANGUAGE_CODE = env.LANGUAGE_CODE
@@ -253,6 +261,7 @@ CONTENT_SECURITY_POLICY = {
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+NINJA_PAGINATION_CLASS = "cpass.core.api.Pagination"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
@@ -267,5 +276,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

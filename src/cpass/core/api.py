@@ -1,5 +1,8 @@
 """API plumbing shared by every app's router: authentication into an Actor, problem+json
-errors (RFC 9457), strict input schemas, list ordering, and Idempotency-Key handling."""
+errors (RFC 9457), strict input schemas, limit/offset pagination and list ordering.
+
+Idempotency-Key handling for POST operations lives in cpass.core.idempotency.
+"""
 
 from __future__ import annotations
 
@@ -14,17 +17,20 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import ConfigDict
 
 from cpass.accounts.models import ApiToken
 from cpass.core import context
 from cpass.core.actor import Actor
-from cpass.core.errors import RateLimited, ServiceError
+from cpass.core.errors import RateLimited, ServiceError, ValidationFailed
 from cpass.organizations.selectors import actor_for
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -74,6 +80,8 @@ class SessionActorAuth(APIKeyCookie):
 
 def _bind(request: HttpRequest, actor: Actor) -> None:
     request.actor = actor  # type: ignore[attr-defined]
+    # API-token requests have no session user; the access log takes the person from here.
+    request.access_log_user_id = actor.user.pk  # type: ignore[attr-defined]
     request.access_log_enterprise_id = actor.enterprise_id  # type: ignore[attr-defined]
     context.audit_actor.set((actor.user.pk, actor.enterprise_id))
 
@@ -174,7 +182,9 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         headers = {"Retry-After": str(exc.wait)} if isinstance(exc, Throttled) and exc.wait else None
         titles = {400: _("Bad request"), 403: _("Forbidden"), 405: _("Method not allowed"), 429: _("Too many requests")}
-        return problem(request, exc.status_code, str(titles.get(exc.status_code, _("Error"))), str(exc), headers=headers)
+        return problem(
+            request, exc.status_code, str(titles.get(exc.status_code, _("Error"))), str(exc), headers=headers
+        )
 
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem(request, 404, _("Not found"), _("No such object, or you have no access to it."))
@@ -190,26 +200,76 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             _("The request body is larger than %(limit)s bytes.") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         )
 
-    api.add_exception_handler(ServiceError, on_service_error)
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(DjangoPermissionDenied, on_forbidden)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
+    api.add_exception_handler(ServiceError, on_service_error)  # type: ignore[arg-type]
+    api.add_exception_handler(ValidationError, on_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, on_authentication)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(DjangoPermissionDenied, on_forbidden)  # type: ignore[arg-type]
+    api.add_exception_handler(RequestDataTooBig, on_too_big)  # type: ignore[arg-type]
 
 
+@csrf_exempt
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under the API that no operation matches: a problem+json 404, not Django's HTML page."""
+    return problem(request, 404, _("Not found"), _("There is no API endpoint at this path."))
 
-def apply_ordering(queryset: QuerySet[Any], ordering: str | None, allowed: Sequence[str], default: str) -> QuerySet[Any]:
+
+class CpassAPI(NinjaAPI):
+    """The NinjaAPI with problem+json handlers installed and a catch-all 404 after every route."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        install_problem_handlers(self)
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        return [*super()._get_urls(), re_path(r"^(?P<rest>.*)$", unknown_path, name="unknown-path")]
+
+
+class Pagination(LimitOffsetPagination):
+    """`?limit=` (1..200, default 50) and `?offset=` (0..); answers {count, items, limit, offset}."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200, description="How many items to return (1 to 200).")
+        offset: int = Field(0, ge=0, description="How many items to skip.")
+
+    class Output(Schema):
+        count: int
+        items: list[Any]
+        limit: int
+        offset: int
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=200, **kwargs)
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any) -> Any:  # type: ignore[override]
+        offset, limit = pagination.offset, pagination.limit
+        return {
+            "count": self._items_count(queryset),
+            "items": queryset[offset : offset + limit],
+            "limit": limit,
+            "offset": offset,
+        }
+
+    async def apaginate_queryset(  # type: ignore[override]
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> Any:
+        offset, limit = pagination.offset, pagination.limit
+        items = [obj async for obj in queryset[offset : offset + limit]]
+        return {"count": await self._aitems_count(queryset), "items": items, "limit": limit, "offset": offset}
+
+
+def apply_ordering(
+    queryset: QuerySet[Any], ordering: str | None, allowed: Sequence[str], default: str
+) -> QuerySet[Any]:
     """Order by `ordering` ("field" or "-field", comma-separated) if every field is allowed."""
     if not ordering:
         return queryset.order_by(default)
     fields = [f.strip() for f in ordering.split(",") if f.strip()]
     for field in fields:
         if field.lstrip("-") not in allowed:
-            raise ServiceError(
+            raise ValidationFailed(
                 _("Cannot order by '%(field)s'.") % {"field": field},
                 errors={"ordering": [_("Allowed: %(allowed)s") % {"allowed": ", ".join(allowed)}]},
             )
     return queryset.order_by(*fields, "pk")
-

@@ -6,9 +6,9 @@ say who changed a row and in which request, whatever code path saved it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from collections.abc import Iterator
 from typing import Any
 
 request_id: ContextVar[str] = ContextVar("cpass_request_id", default="")

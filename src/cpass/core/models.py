@@ -36,7 +36,7 @@ class TenantQuerySet(models.QuerySet):
     _tenant_scoped: bool = False
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]
         clone._tenant_scoped = self._tenant_scoped
         return clone
 
@@ -54,7 +54,7 @@ class TenantQuerySet(models.QuerySet):
         return clone
 
     def unscoped(self) -> Self:
-        clone = self._chain()
+        clone = self._chain()  # type: ignore[attr-defined]
         clone._tenant_scoped = True
         return clone
 
@@ -130,3 +130,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

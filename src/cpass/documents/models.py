@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +23,12 @@ class DocumentCategory(models.TextChoices):
 
 
 def document_upload_to(instance: Document, filename: str) -> str:
-    return f"documents/{instance.enterprise_id}/{filename}"
+    """A random stored name per upload: the person's file name is kept in `original_name` only,
+    so it can never collide, overwrite another file or carry path tricks onto the disk."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,10}", suffix):
+        suffix = ""
+    return f"documents/{instance.enterprise_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Document(TenantOwned):

@@ -24,7 +24,10 @@ def _session_actor(request: HttpRequest) -> Actor:
         enterprise_id=request.session.get(ACTIVE_ENTERPRISE_SESSION_KEY),
         request_id=getattr(request, "request_id", ""),
     )
-    context.audit_actor.set((user.pk, actor.enterprise_id))
+    # Outer middleware (the access log) may read the actor after this request's audit context
+    # has been reset; setting it then would leak into whatever runs next on this thread.
+    if getattr(request, "_cpass_actor_scope", False):
+        context.audit_actor.set((user.pk, actor.enterprise_id))
     return actor
 
 
@@ -34,10 +37,10 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = SimpleLazyObject(lambda: _session_actor(request))  # type: ignore[attr-defined]
-        token = context.audit_actor.set(
-            (request.user.pk, None) if request.user.is_authenticated else (None, None)
-        )
+        token = context.audit_actor.set((request.user.pk, None) if request.user.is_authenticated else (None, None))
+        request._cpass_actor_scope = True  # type: ignore[attr-defined]
         try:
             return self.get_response(request)
         finally:
+            request._cpass_actor_scope = False  # type: ignore[attr-defined]
             context.audit_actor.reset(token)

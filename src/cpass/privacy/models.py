@@ -17,3 +17,6 @@ class PolicyAcceptance(models.Model):
     class Meta:
         ordering = ["-accepted_at"]
         constraints = [models.UniqueConstraint(fields=["user", "version"], name="privacy_acceptance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.version}"

@@ -1,5 +1,9 @@
 from django.urls import path
 
+from cpass.privacy import views
+
 app_name = "privacy"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.policy, name="policy"),
+]

@@ -11,7 +11,7 @@ from cpass.organizations.tests.factories import EnterpriseFactory
 _CONTENT = b"%PDF-1.4\n% C-pass test document\n"
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class DocumentFactory(factory.django.DjangoModelFactory[Document]):
     class Meta:
         model = Document
 

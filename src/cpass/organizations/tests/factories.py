@@ -14,7 +14,7 @@ def make_uscc(n: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-class EnterpriseFactory(factory.django.DjangoModelFactory):
+class EnterpriseFactory(factory.django.DjangoModelFactory[Enterprise]):
     class Meta:
         model = Enterprise
 
@@ -23,7 +23,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     uscc = factory.Sequence(make_uscc)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -32,7 +32,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.OPERATOR
 
 
-class PartnerGrantFactory(factory.django.DjangoModelFactory):
+class PartnerGrantFactory(factory.django.DjangoModelFactory[PartnerGrant]):
     class Meta:
         model = PartnerGrant
 

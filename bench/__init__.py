@@ -1,0 +1,1 @@
+"""Benchmarks of the C-pass platform foundation; `make bench` runs bench.run."""

@@ -1,0 +1,211 @@
+"""Reads of the change log and the access log, each scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from cpass.accounts.models import ApiToken, User
+from cpass.audit.models import AccessLog, ChangeAction, ObjectChange
+from cpass.audit.registry import AuditedModel, audited, audited_by_label
+from cpass.core.actor import Actor
+from cpass.core.errors import NotFound
+from cpass.core.models import TenantQuerySet
+from cpass.organizations.models import Enterprise, Membership
+
+
+def can_read_enterprise_changes(*, actor: Actor) -> bool:
+    """Admins and owners of the active enterprise (and tokens with audit:read) read its change log."""
+    return actor.enterprise is not None and actor.role_allows("manage") and actor.has_scope("audit", "read")
+
+
+def object_history(*, obj: models.Model) -> QuerySet[ObjectChange]:
+    """Every change to `obj`, newest first. The caller has already fetched `obj` through tenancy."""
+    return (
+        ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        .select_related("content_type")
+        .order_by("-time", "-id")
+    )
+
+
+def enterprise_changes(
+    *,
+    actor: Actor,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    user_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[ObjectChange]:
+    """Changes to rows the actor's active enterprise owns; NotFound unless the actor administers it."""
+    if not can_read_enterprise_changes(actor=actor):
+        raise NotFound(_("No such object, or you have no access to it."))
+    changes = ObjectChange.objects.filter(enterprise=actor.enterprise)
+    if object_type:
+        entry = audited_by_label(object_type)
+        if entry is None:
+            return ObjectChange.objects.none()
+        changes = changes.filter(content_type=ContentType.objects.get_for_model(entry.model))
+    if object_id:
+        changes = changes.filter(object_id=object_id)
+    if user_id is not None:
+        changes = changes.filter(user_id=user_id)
+    if since is not None:
+        changes = changes.filter(time__gte=since)
+    if until is not None:
+        changes = changes.filter(time__lt=until)
+    return changes.select_related("content_type").order_by("-time", "-id")
+
+
+def enterprise_change_users(*, actor: Actor) -> QuerySet[User]:
+    """People who appear in the enterprise's change log or belong to it (the log's user filter)."""
+    if not can_read_enterprise_changes(actor=actor):
+        return User.objects.none()
+    in_log = ObjectChange.objects.filter(enterprise=actor.enterprise, user__isnull=False).values("user_id")
+    members = Membership.objects.filter(enterprise=actor.enterprise).values("user_id")
+    return User.objects.filter(Q(pk__in=in_log) | Q(pk__in=members)).order_by("name", "email")
+
+
+def my_access_log(*, user: User) -> QuerySet[AccessLog]:
+    """The user's own requests, newest first ("see your data" in the privacy policy)."""
+    return AccessLog.objects.filter(user_id=user.pk).order_by("-time", "-id")
+
+
+def my_changes(*, user: User) -> QuerySet[ObjectChange]:
+    """Changes to the user's own account: the user row and the user's API tokens."""
+    token_type = ContentType.objects.get_for_model(ApiToken)
+    token_ids = ObjectChange.objects.filter(
+        content_type=token_type, action=ChangeAction.CREATE, after__user=user.pk
+    ).values("object_id")
+    return (
+        ObjectChange.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+            | Q(content_type=token_type, object_id__in=token_ids)
+        )
+        .select_related("content_type")
+        .order_by("-time", "-id")
+    )
+
+
+def audited_object_for(*, actor: Actor, object_type: str, object_id: str) -> models.Model:
+    """The audited object named by "app_label.model" and id, if the actor may read it; else NotFound.
+
+    Tenant-owned rows go through their TenantQuerySet; an enterprise through membership;
+    memberships, invitations and grants need the manage role in their enterprise; a user
+    and API tokens only their own.
+    """
+    not_found = NotFound(_("No such object, or you have no access to it."))
+    entry = audited_by_label(object_type)
+    if entry is None or not actor.has_scope("audit", "read"):
+        raise not_found
+    try:
+        pk = entry.model._meta.pk.to_python(object_id)  # type: ignore[union-attr]
+    except ValidationError:
+        raise not_found from None
+    obj = _readable(actor, entry, pk)
+    if obj is None:
+        raise not_found
+    return obj
+
+
+def _readable(actor: Actor, entry: AuditedModel, pk: Any) -> models.Model | None:
+    model = entry.model
+    manager_queryset = model._default_manager.all()
+    if isinstance(manager_queryset, TenantQuerySet):
+        return manager_queryset.for_actor(actor, "read").filter(pk=pk).first()
+    if model is Enterprise:
+        if not Membership.objects.filter(user=actor.user, enterprise_id=pk).exists():
+            return None
+        return Enterprise.objects.filter(pk=pk).first()
+    if model is User:
+        return actor.user if actor.user.pk == pk else None
+    if model is ApiToken:
+        return ApiToken.objects.filter(pk=pk, user=actor.user).first()
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None or entry.enterprise_id(obj) != actor.enterprise_id or not actor.role_allows("manage"):
+        return None
+    return obj
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one change, ready to show: translated label and display values."""
+
+    name: str
+    label: str | Promise
+    before: str
+    after: str
+    has_before: bool
+    has_after: bool
+
+
+def user_timezone(user: Any) -> tzinfo:
+    """The user's own time zone, or the site's when it is unset or unknown."""
+    try:
+        return ZoneInfo(getattr(user, "time_zone", "") or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.get_current_timezone()
+
+
+def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field is not None and field.choices:
+        labels = {str(k): v for k, v in field.flatchoices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    if field is not None and isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return date_format(
+                timezone.localtime(moment, tz) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT"
+            )
+        except ValueError:
+            return value
+    if isinstance(value, list | dict):
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return str(value)
+
+
+def field_changes(change: ObjectChange, *, tz: tzinfo | None = None) -> list[FieldChange]:
+    """The per-field before → after of a change, with each field's verbose name; times shown in `tz`."""
+    tz = tz or timezone.get_current_timezone()
+    model = change.content_type.model_class()
+    entry = audited(model) if model is not None else None
+    before = change.before or {}
+    after = change.after or {}
+    rows = []
+    for name in sorted(set(before) | set(after)):
+        field: models.Field[Any, Any] | None = None
+        if model is not None:
+            try:
+                found = model._meta.get_field(name)
+            except FieldDoesNotExist:  # a field removed since the change was logged
+                found = None
+            field = found if isinstance(found, models.Field) else None
+        if entry is not None and name in entry.exclude:
+            continue
+        rows.append(
+            FieldChange(
+                name=name,
+                label=field.verbose_name if field is not None else name,
+                before=_display(field, before.get(name), tz),
+                after=_display(field, after.get(name), tz),
+                has_before=name in before,
+                has_after=name in after,
+            )
+        )
+    return rows

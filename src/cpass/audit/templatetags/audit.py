@@ -1,0 +1,25 @@
+"""Template helpers for showing change-log rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.templatetags.tz import do_timezone
+
+from cpass.audit.models import ObjectChange
+from cpass.audit.selectors import FieldChange, field_changes, user_timezone
+
+register = template.Library()
+
+
+@register.filter
+def changed_fields(change: ObjectChange, user: Any) -> list[FieldChange]:
+    """`{% for f in change|changed_fields:request.user %}`: per-field before → after in the user's time zone."""
+    return field_changes(change, tz=user_timezone(user))
+
+
+@register.filter
+def in_user_tz(value: Any, user: Any) -> Any:
+    """A datetime shown in the user's own time zone, whatever time zone the page runs in."""
+    return do_timezone(value, user_timezone(user)) if value else value

@@ -1,0 +1,105 @@
+"""Project-wide checks: migrations, documented settings, complete translations, committed API
+schema, the production security check, and no CDN references."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.core.management import call_command
+
+from cpass.config.api import api
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "cpass"
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models() -> None:
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_every_setting_is_documented_in_operations() -> None:
+    names = set(re.findall(r'"(CPASS_[A-Z0-9_]+)"', (SRC / "config" / "env.py").read_text()))
+    documented = (ROOT / "docs" / "operations.md").read_text()
+    missing = sorted(name for name in names if name not in documented)
+    assert names
+    assert missing == [], f"document these settings in docs/operations.md: {missing}"
+
+
+_TRANSLATABLE = re.compile(r"\b(gettext|gettext_lazy|_)\(|{% (translate|trans|blocktranslate|blocktrans)\b")
+
+
+def _catalogues() -> list[Path]:
+    return sorted(SRC.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+def test_every_app_with_strings_has_a_chinese_catalogue() -> None:
+    apps_with_strings = {
+        path.relative_to(SRC).parts[0]
+        for pattern in ("*/**/*.py", "*/templates/**/*.html")
+        for path in SRC.glob(pattern)
+        if "tests" not in path.parts and _TRANSLATABLE.search(path.read_text())
+    }
+    with_catalogue = {path.relative_to(SRC).parts[0] for path in _catalogues()}
+    assert apps_with_strings - with_catalogue - {"config"} == set()
+
+
+@pytest.mark.parametrize("po_path", _catalogues(), ids=lambda p: p.relative_to(SRC).parts[0])
+def test_chinese_catalogue_is_complete(po_path: Path) -> None:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    untranslated = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            message.fuzzy
+            or (isinstance(message.string, tuple) and not all(message.string))
+            or (not isinstance(message.string, tuple) and not message.string)
+        )
+    ]
+    assert untranslated == []
+
+
+def test_openapi_document_is_committed_and_current() -> None:
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    current = json.loads(json.dumps(api.get_openapi_schema(), default=str))
+    assert committed == current, "the API changed: run `make openapi` and commit docs/openapi.json"
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "CPASS_DEBUG": "0",
+        "CPASS_DEMO": "0",
+        "CPASS_HTTPS": "1",
+        "CPASS_SECRET_KEY": "x7#kq9!pL2@vN5$wR8^tY1&zB4*cF6(hJ3)mD0_sG-eA+uQ=iO~",
+        "CPASS_ALLOWED_HOSTS": "cpass.example.com",
+        "CPASS_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "cpass.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_cdn_is_referenced() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in SRC.glob("**/*")
+        if path.suffix in {".html", ".js", ".css", ".py"}
+        and re.search(r"(cdn\.|unpkg\.com|jsdelivr|googleapis|cdnjs)", path.read_text(errors="ignore"))
+    ]
+    assert offenders == []
