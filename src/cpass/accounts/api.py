@@ -84,7 +84,7 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: ApiTokenCreatedOut}, summary="Create an API token (browser session only)")
-def token_create(request: HttpRequest, payload: ApiTokenCreateIn) -> tuple[int, ApiToken]:
+def token_create(request: HttpRequest, payload: ApiTokenCreateIn) -> Status[ApiToken]:
     actor = request_actor(request)
     token, secret = services.api_token_create(
         actor=actor,
@@ -98,7 +98,7 @@ def token_create(request: HttpRequest, payload: ApiTokenCreateIn) -> tuple[int, 
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     actor = request_actor(request)
     _require(actor, "write")
     services.api_token_revoke(actor=actor, token_id=token_id)
@@ -114,7 +114,7 @@ def session_list(request: HttpRequest) -> list[UserSessionOut]:
 
 
 @router.delete("/sessions/{session_id}", response={204: None}, summary="Sign a browser session out")
-def session_revoke(request: HttpRequest, session_id: int) -> tuple[int, None]:
+def session_revoke(request: HttpRequest, session_id: int) -> Status[None]:
     actor = request_actor(request)
     _require(actor, "write")
     services.user_session_revoke(actor=actor, session_id=session_id)

@@ -13,25 +13,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cpass.accounts.models import User
-from cpass.core.errors import ServiceError
 from cpass.core.modules import MODULES
 
 
 @lru_cache(maxsize=1)
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
-
-
-def add_service_error(form: forms.Form, exc: ServiceError, field_map: dict[str, str] | None = None) -> None:
-    """Put a service error on the form: per-field messages on their fields, anything else on top."""
-    mapped = False
-    for field, messages in exc.errors.items():
-        name = (field_map or {}).get(field, field)
-        for message in messages:
-            form.add_error(name if name in form.fields else None, str(message))
-            mapped = True
-    if not mapped:
-        form.add_error(None, str(exc.detail))
 
 
 class RegistrationForm(forms.Form):

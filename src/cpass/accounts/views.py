@@ -33,11 +33,11 @@ from cpass.accounts.forms import (
     RegistrationForm,
     SettingsForm,
     TotpConfirmForm,
-    add_service_error,
 )
 from cpass.accounts.middleware import verify_pending_context
 from cpass.accounts.models import User
 from cpass.core.errors import NotFound, ServiceError
+from cpass.core.forms import add_service_error
 from cpass.core.http import client_ip
 from cpass.organizations.selectors import memberships_for_user
 from cpass.privacy.policy import CURRENT_POLICY_VERSION

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
+from cpass.organizations.choices import Role
 from cpass.organizations.selectors import memberships_for_user, pending_invitations_for_user
 
 
@@ -46,6 +47,7 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             nav.append({"url": url, "label": item.label, "active": path.startswith(url)})
     return {
         "actor": actor,
+        "actor_role_label": Role(actor.role).label if actor.role else "",
         "nav_items": nav,
         "my_memberships": list(memberships_for_user(user=actor.user)),
         "pending_invitation_count": pending_invitations_for_user(user=actor.user).count(),

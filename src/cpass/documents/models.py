@@ -48,6 +48,8 @@ class Document(TenantOwned):
 
     class Meta:
         ordering = ["-created_at"]
+        # Lists show an enterprise's newest documents first.
+        indexes = [models.Index(fields=["enterprise", "-created_at"], name="documents_newest_idx")]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cpass.audit.selectors import object_history
 from cpass.core.actor import Actor
 from cpass.core.errors import NotFound, PermissionDenied, ServiceError
+from cpass.core.forms import add_service_error
 from cpass.documents import selectors, services
 from cpass.documents.forms import DocumentEditForm, DocumentFilterForm, DocumentUploadForm
 from cpass.documents.models import Document
-from cpass.organizations.forms import add_service_error
 
 PAGE_SIZE = 25
 

@@ -5,21 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cpass.core.errors import ServiceError
 from cpass.core.modules import module_choices
 from cpass.organizations.choices import Access, EnterpriseKind, Role
-
-
-def add_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Put a service refusal on the form: per-field messages on their fields, the rest on top."""
-    placed = False
-    for field, messages in exc.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.detail))
 
 
 class EnterpriseForm(forms.Form):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cpass.audit.selectors import object_history
 from cpass.core.actor import Actor
 from cpass.core.errors import NotFound, PermissionDenied, ServiceError
+from cpass.core.forms import add_service_error
 from cpass.organizations import selectors, services
 from cpass.organizations.choices import InvitationStatus, Role
 from cpass.organizations.forms import (
@@ -25,7 +26,6 @@ from cpass.organizations.forms import (
     LogoForm,
     RoleForm,
     TransferForm,
-    add_service_error,
 )
 from cpass.organizations.middleware import ACTIVE_ENTERPRISE_SESSION_KEY
 from cpass.organizations.models import Enterprise, Invitation, Membership
