@@ -29,7 +29,12 @@ class Enterprise(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
