@@ -103,3 +103,14 @@ def test_no_cdn_is_referenced() -> None:
         and re.search(r"(cdn\.|unpkg\.com|jsdelivr|googleapis|cdnjs)", path.read_text(errors="ignore"))
     ]
     assert offenders == []
+
+
+def test_every_post_operation_honours_idempotency_keys() -> None:
+    missing = [
+        f"{router_prefix}{path}"
+        for router_prefix, router in api._routers
+        for path, path_view in router.path_operations.items()
+        for operation in path_view.operations
+        if "POST" in operation.methods and not getattr(operation.view_func, "cpass_idempotent", False)
+    ]
+    assert missing == [], "add @idempotent under @router.post for these operations"

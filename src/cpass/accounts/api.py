@@ -19,6 +19,7 @@ from cpass.accounts.schemas import (
 from cpass.core.actor import Actor
 from cpass.core.api import request_actor
 from cpass.core.errors import PermissionDenied
+from cpass.core.idempotency import idempotent
 
 router = Router()
 
@@ -84,6 +85,7 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: ApiTokenCreatedOut}, summary="Create an API token (browser session only)")
+@idempotent
 def token_create(request: HttpRequest, payload: ApiTokenCreateIn) -> Status[ApiToken]:
     actor = request_actor(request)
     token, secret = services.api_token_create(

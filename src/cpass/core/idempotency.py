@@ -157,8 +157,9 @@ def idempotent(view: F) -> F:
                 return replay
         return view(request, *args, **kwargs)
 
+    guarded.cpass_idempotent = True  # type: ignore[attr-defined]  # checked by tests/test_project.py
     # ninja resolves string annotations in the wrapper's module; hand it the resolved signature.
-    hints = get_type_hints(view)
+    hints = get_type_hints(view, include_extras=True)
     signature = inspect.signature(view)
     guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()]

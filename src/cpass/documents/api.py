@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from cpass.core.actor import Actor
 from cpass.core.api import Pagination, request_actor
 from cpass.core.errors import PermissionDenied
+from cpass.core.idempotency import idempotent
 from cpass.documents import selectors, services
 from cpass.documents.models import Document
 from cpass.documents.schemas import DocumentOut, DocumentUpdateIn
@@ -43,6 +44,7 @@ def document_list(
 
 
 @router.post("", response={201: DocumentOut}, summary="Upload a document (multipart)")
+@idempotent
 def document_create(
     request: HttpRequest,
     title: Form[str],

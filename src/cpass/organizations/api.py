@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from cpass.core.actor import Actor
 from cpass.core.api import request_actor
 from cpass.core.errors import PermissionDenied
+from cpass.core.idempotency import idempotent
 from cpass.organizations import selectors, services
 from cpass.organizations.models import Enterprise, Invitation, Membership, PartnerGrant
 from cpass.organizations.schemas import (
@@ -60,6 +61,7 @@ def enterprise_list(request: HttpRequest) -> list[Enterprise]:
 
 
 @router.post("", response={201: MyEnterpriseOut}, summary="Create an enterprise (you become its owner)")
+@idempotent
 def enterprise_create(request: HttpRequest, payload: EnterpriseCreateIn) -> Status[Enterprise]:
     actor = request_actor(request)
     _scope(actor, "write")
@@ -73,6 +75,7 @@ def grants_received(request: HttpRequest) -> QuerySet[PartnerGrant]:
 
 
 @router.post("/invitations/accept", response=MyEnterpriseOut, summary="Accept an invitation by its e-mailed token")
+@idempotent
 def invitation_accept(request: HttpRequest, payload: InvitationTokenIn) -> Enterprise:
     actor = request_actor(request)
     _scope(actor, "write")
@@ -81,6 +84,7 @@ def invitation_accept(request: HttpRequest, payload: InvitationTokenIn) -> Enter
 
 
 @router.post("/invitations/decline", response={204: None}, summary="Decline an invitation by its e-mailed token")
+@idempotent
 def invitation_decline(request: HttpRequest, payload: InvitationTokenIn) -> Status[None]:
     actor = request_actor(request)
     _scope(actor, "write")
@@ -102,6 +106,7 @@ def enterprise_update(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 @router.post("/{int:enterprise_id}/logo", response=MyEnterpriseOut, summary="Upload a logo (JPEG/PNG/WebP/GIF ≤ 5 MB)")
+@idempotent
 def enterprise_logo_set(request: HttpRequest, enterprise_id: int, logo: UploadedFile = File(...)) -> Enterprise:  # noqa: B008
     actor = _in(request, enterprise_id)
     return _with_role(services.enterprise_logo_set(actor=actor, upload=logo), actor.role or "")
@@ -143,6 +148,7 @@ def member_remove(request: HttpRequest, enterprise_id: int, membership_id: int) 
 
 
 @router.post("/{int:enterprise_id}/transfer-ownership", response=MembershipOut, summary="Make another member the owner")
+@idempotent
 def transfer_ownership(request: HttpRequest, enterprise_id: int, payload: TransferOwnershipIn) -> Membership:
     return services.enterprise_transfer_ownership(
         actor=_in(request, enterprise_id), membership_id=payload.membership_id
@@ -155,6 +161,7 @@ def invitation_list(request: HttpRequest, enterprise_id: int) -> QuerySet[Invita
 
 
 @router.post("/{int:enterprise_id}/invitations", response={201: InvitationOut}, summary="Invite by e-mail")
+@idempotent
 def invitation_create(request: HttpRequest, enterprise_id: int, payload: InvitationCreateIn) -> Status[Invitation]:
     invitation, _token = services.invitation_create(
         actor=_in(request, enterprise_id), email=payload.email, role=payload.role
@@ -174,6 +181,7 @@ def grant_list(request: HttpRequest, enterprise_id: int) -> QuerySet[PartnerGran
 
 
 @router.post("/{int:enterprise_id}/grants", response={201: GrantOut}, summary="Give a partner access to a module")
+@idempotent
 def grant_create(request: HttpRequest, enterprise_id: int, payload: GrantCreateIn) -> Status[PartnerGrant]:
     grant = services.partner_grant_create(actor=_in(request, enterprise_id), **payload.dict())
     return Status(201, grant)
