@@ -16,6 +16,8 @@ def main() -> int:
     parser.add_argument("--port", default="8000")
     args = parser.parse_args()
     os.environ.setdefault("CPASS_DEMO", "1")
+    # Stop the web server and the worker on SIGTERM too (not only Ctrl-C): `finally` below cleans up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     bin_dir = Path(sys.executable).parent
     worker = subprocess.Popen(  # noqa: S603 (our own executables from this venv)
         [str(bin_dir / "cpass"), "run_huey", "--workers", "2", "--worker-type", "thread"]
