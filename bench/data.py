@@ -7,20 +7,17 @@ the list endpoints read rows, not file contents.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
-from django.utils import timezone
 
 from bench.load import LOOPBACK
-from cpass.accounts.models import ApiToken, User
+from cpass.accounts.models import User
 from cpass.accounts.services import user_session_record
-from cpass.accounts.tests.factories import UserFactory
-from cpass.core.api import token_hash
+from cpass.accounts.tests.factories import UserFactory, make_api_token
 from cpass.documents.models import Document, DocumentCategory
 from cpass.documents.tests.factories import DocumentFactory
 from cpass.organizations.middleware import ACTIVE_ENTERPRISE_SESSION_KEY
@@ -77,16 +74,7 @@ def create(*, documents: int) -> BenchData:
     _documents(enterprise, documents, stored)
     _documents(other, documents, stored)
 
-    secret = f"cp_{secrets.token_urlsafe(32)}"
-    ApiToken.objects.create(
-        user=user,
-        enterprise=enterprise,
-        name="bench",
-        prefix=secret[:8],
-        token_hash=token_hash(secret),
-        scopes=["documents:read"],
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    secret = make_api_token(user, enterprise, scopes=["documents:read"], expires_in=timedelta(days=1), name="bench")
     return BenchData(
         enterprise_id=enterprise.pk,
         documents=documents,

@@ -28,8 +28,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from cpass.accounts.models import ApiToken, User, UserSession
-from cpass.accounts.tests.factories import UserFactory
-from cpass.core.api import token_hash
+from cpass.accounts.tests.factories import UserFactory, make_api_token
 from cpass.core.models import TenantOwned
 from cpass.core.modules import MODULES
 from cpass.organizations.models import Enterprise, Invitation
@@ -176,16 +175,7 @@ def _fill(route: str, world: ForeignWorld) -> list[str]:
 def tenant_a(db: None) -> tuple[User, Enterprise, str]:
     enterprise = EnterpriseFactory.create(name="Tenant A Trading")
     user = MembershipFactory.create(enterprise=enterprise, role="owner").user
-    secret = "cp_tenant_a_all_scopes_secret_token"
-    ApiToken.objects.create(
-        user=user,
-        enterprise=enterprise,
-        name="all scopes",
-        prefix=secret[:10],
-        token_hash=token_hash(secret),
-        scopes=[f"{key}:write" for key in MODULES],
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    secret = make_api_token(user, enterprise, scopes=[f"{key}:write" for key in MODULES], name="all scopes")
     return user, enterprise, secret
 
 

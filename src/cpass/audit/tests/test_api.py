@@ -8,9 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cpass.accounts.tests.factories import UserFactory
+from cpass.accounts.tests.factories import UserFactory, bearer, make_api_token
 from cpass.audit.models import AccessLog
-from cpass.core.tests.factories import bearer, make_api_token
 from cpass.documents.tests.factories import DocumentFactory
 from cpass.organizations.tests.factories import PartnerGrantFactory
 

@@ -8,10 +8,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from cpass.accounts.models import ApiToken, User
-from cpass.accounts.tests.factories import UserFactory
+from cpass.accounts.tests.factories import UserFactory, make_api_token
 from cpass.audit.models import ObjectChange
 from cpass.core import context
-from cpass.core.tests.factories import make_api_token
 from cpass.documents.models import Document
 from cpass.documents.tests.factories import DocumentFactory
 from cpass.organizations.models import Enterprise, Membership

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cpass.accounts.models import ApiToken, User
-from cpass.accounts.tests.factories import UserFactory
+from cpass.accounts.tests.factories import UserFactory, make_api_token
 from cpass.audit.models import AccessLog
 from cpass.audit.selectors import (
     audited_object_for,
@@ -19,7 +19,6 @@ from cpass.audit.selectors import (
     object_history,
 )
 from cpass.core.errors import NotFound
-from cpass.core.tests.factories import make_api_token
 from cpass.documents.models import Document
 from cpass.documents.tests.factories import DocumentFactory
 from cpass.organizations.models import Enterprise

@@ -10,7 +10,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 
 from cpass.accounts.models import User
-from cpass.core.tests.factories import bearer, make_api_token
+from cpass.accounts.tests.factories import bearer, make_api_token
 from cpass.organizations.models import Enterprise
 
 PROBLEM = "application/problem+json"

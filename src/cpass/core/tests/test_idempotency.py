@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from cpass.accounts.models import User
+from cpass.accounts.tests.factories import bearer, make_api_token
 from cpass.core.idempotency import idempotency_records_purge
 from cpass.core.models import IdempotencyRecord
 from cpass.core.tests import urls as probe_urls
-from cpass.core.tests.factories import bearer, make_api_token
 from cpass.organizations.models import Enterprise
 
 pytestmark = pytest.mark.urls("cpass.core.tests.urls")

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from cpass.accounts.models import ApiToken
-from cpass.accounts.tests.factories import UserFactory
-from cpass.core.api import token_hash
+from cpass.accounts.tests.factories import UserFactory, make_api_token
 from cpass.organizations import services
 from cpass.organizations.choices import InvitationStatus
 from cpass.organizations.models import Enterprise, Invitation, Membership, PartnerGrant
@@ -23,16 +19,7 @@ BASE = "/api/v1/enterprises"
 
 
 def token_client(user, enterprise, scopes):
-    secret = f"cp_test_{secrets.token_hex(8)}"
-    ApiToken.objects.create(
-        user=user,
-        enterprise=enterprise,
-        name="test",
-        prefix=secret[:8],
-        token_hash=token_hash(secret),
-        scopes=list(scopes),
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    secret = make_api_token(user, enterprise, scopes=list(scopes), expires_in=timedelta(days=1))
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
