@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from cpass.core import views
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    # Enterprise logos are public (random names); documents are never served from /media/, only through
+    # the tenancy-checked download view.
+    re_path(r"^media/(?P<path>logos/[A-Za-z0-9_-]+\.png)$", views.enterprise_logo, name="enterprise_logo"),
 ]
