@@ -36,7 +36,7 @@ from cpass.accounts.forms import (
 )
 from cpass.accounts.middleware import verify_pending_context
 from cpass.accounts.models import User
-from cpass.core.errors import NotFound, ServiceError
+from cpass.core.errors import ServiceError
 from cpass.core.forms import add_service_error
 from cpass.core.http import client_ip
 from cpass.organizations.selectors import memberships_for_user
@@ -411,10 +411,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_revoke(request: HttpRequest, session_id: int) -> HttpResponse:
-    try:
-        services.user_session_revoke(actor=request.actor, session_id=session_id)  # type: ignore[attr-defined]
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
+    services.user_session_revoke(actor=request.actor, session_id=session_id)  # type: ignore[attr-defined]
     messages.success(request, _("The session is signed out."))
     return redirect("accounts:security")
 
@@ -467,10 +464,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        services.api_token_revoke(actor=request.actor, token_id=token_id)  # type: ignore[attr-defined]
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
+    services.api_token_revoke(actor=request.actor, token_id=token_id)  # type: ignore[attr-defined]
     messages.success(request, _("The token is revoked."))
     return redirect("accounts:tokens")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.functional import Promise
 
 Message = str | Promise
@@ -31,14 +33,19 @@ class ValidationFailed(ServiceError):
         return cls(message, errors={field: [message]})
 
 
-class NotFound(ServiceError):
-    """Also what another tenant's object looks like: absent, never forbidden."""
+class NotFound(ServiceError, Http404):
+    """Also what another tenant's object looks like: absent, never forbidden.
+
+    Being an Http404 too, a page view lets it through and Django answers 404; the API maps it to problem+json.
+    """
 
     status = 404
     title = "Not found"
 
 
-class PermissionDenied(ServiceError):
+class PermissionDenied(ServiceError, DjangoPermissionDenied):
+    """Being Django's PermissionDenied too, a page view lets it through and Django answers 403."""
+
     status = 403
     title = "Forbidden"
 

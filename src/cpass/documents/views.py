@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cpass.audit.selectors import object_history
 from cpass.core.actor import Actor
-from cpass.core.errors import NotFound, PermissionDenied, ServiceError
+from cpass.core.errors import ServiceError
 from cpass.core.forms import add_service_error
 from cpass.documents import selectors, services
 from cpass.documents.forms import DocumentEditForm, DocumentFilterForm, DocumentUploadForm
@@ -25,15 +25,6 @@ PAGE_SIZE = 25
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
-def _get(actor: Actor, document_id: int, action: str = "read") -> Document:
-    try:
-        return selectors.document_get(actor=actor, document_id=document_id, action=action)
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.detail)) from exc
 
 
 @login_required
@@ -93,7 +84,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     actor = _actor(request)
-    document = _get(actor, document_id)
+    document = selectors.document_get(actor=actor, document_id=document_id)
     context = {
         "document": document,
         "can_write": document.enterprise_id in actor.enterprise_ids_for("documents", "write"),
@@ -106,7 +97,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
     actor = _actor(request)
-    document = _get(actor, document_id, "write")
+    document = selectors.document_get(actor=actor, document_id=document_id, action="write")
     initial = {"title": document.title, "category": document.category, "description": document.description}
     form = DocumentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +116,7 @@ def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
     actor = _actor(request)
-    document = _get(actor, document_id, "write")
+    document = selectors.document_get(actor=actor, document_id=document_id, action="write")
     services.document_delete(actor=actor, document_id=document.pk)
     messages.success(request, _("“%(title)s” has been deleted.") % {"title": document.title})
     return redirect("documents:list")
@@ -134,7 +125,7 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_download(request: HttpRequest, document_id: int) -> FileResponse:
-    return download_response(_get(_actor(request), document_id))
+    return download_response(selectors.document_get(actor=_actor(request), document_id=document_id))
 
 
 def download_response(document: Document) -> FileResponse:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cpass.audit.selectors import object_history
 from cpass.core.actor import Actor
-from cpass.core.errors import NotFound, PermissionDenied, ServiceError
+from cpass.core.errors import NotFound, ServiceError
 from cpass.core.forms import add_service_error
 from cpass.organizations import selectors, services
 from cpass.organizations.choices import InvitationStatus, Role
@@ -28,21 +27,11 @@ from cpass.organizations.forms import (
     TransferForm,
 )
 from cpass.organizations.middleware import ACTIVE_ENTERPRISE_SESSION_KEY
-from cpass.organizations.models import Enterprise, Invitation, Membership
+from cpass.organizations.models import Invitation, Membership
 
 
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
-def _enterprise(actor: Actor, action: str = "read") -> Enterprise:
-    """The active enterprise for a page: 404 without one, 403 when the role is too low (it is one's own)."""
-    try:
-        return selectors.require(actor, action)
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(str(exc.detail)) from exc
 
 
 def _tab_context(actor: Actor, tab: str, **extra: Any) -> dict[str, Any]:
@@ -99,7 +88,7 @@ def detail(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if actor.enterprise is None:
         return redirect("organizations:create")
-    _enterprise(actor, "read")
+    selectors.require(actor, "read")
     return render(request, "organizations/detail.html", _tab_context(actor, "overview", logo_form=LogoForm()))
 
 
@@ -107,7 +96,7 @@ def detail(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    enterprise = _enterprise(actor, "manage")
+    enterprise = selectors.require(actor, "manage")
     initial = {field: getattr(enterprise, field) for field in EnterpriseForm.base_fields}
     form = EnterpriseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +115,7 @@ def edit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logo_upload(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     form = LogoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -143,7 +132,7 @@ def logo_upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logo_remove(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     services.enterprise_logo_remove(actor=actor)
     messages.success(request, _("The logo has been removed."))
     return redirect("organizations:detail")
@@ -187,7 +176,7 @@ def _member_row(actor: Actor, membership: Membership, form: RoleForm | None = No
 @require_GET
 def members(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "read")
+    selectors.require(actor, "read")
     return render(request, "organizations/members.html", _members_context(actor))
 
 
@@ -203,7 +192,7 @@ def _own_membership(actor: Actor, membership_id: int) -> Membership:
 def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     """Change a member's role; HTMX swaps just the row, a plain post redirects back to the list."""
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     membership = _own_membership(actor, membership_id)
     form = RoleForm(request.POST, prefix=f"m{membership.pk}")
     row = _member_row(actor, membership, form)
@@ -229,7 +218,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     membership = _own_membership(actor, membership_id)
     try:
         services.membership_remove(actor=actor, membership_id=membership.pk)
@@ -244,7 +233,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_POST
 def leave(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    enterprise = _enterprise(actor, "read")
+    enterprise = selectors.require(actor, "read")
     try:
         services.membership_leave(actor=actor)
     except ServiceError as exc:
@@ -259,7 +248,7 @@ def leave(request: HttpRequest) -> HttpResponse:
 @require_POST
 def transfer(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "own")
+    selectors.require(actor, "own")
     others = [(m.pk, str(m.pk)) for m in selectors.enterprise_memberships(actor=actor) if m.user_id != actor.user.pk]
     form = TransferForm(request.POST, members=others)
     if form.is_valid():
@@ -298,7 +287,7 @@ def _invitations_context(actor: Actor, form: InviteForm | None = None, **extra: 
 @require_GET
 def invitations(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     return render(request, "organizations/invitations.html", _invitations_context(actor))
 
 
@@ -307,7 +296,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     """Send an invitation. With HTMX only the invitations panel is re-rendered."""
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     form = InviteForm(request.POST)
     sent_to = ""
     if form.is_valid():
@@ -334,11 +323,11 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     try:
         invitation = services.invitation_revoke(actor=actor, invitation_id=invitation_id)
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
+    except NotFound:
+        raise  # absent (or another tenant's): Django answers 404
     except ServiceError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -363,7 +352,7 @@ def _partners_context(actor: Actor, form: GrantForm | None = None) -> dict[str, 
 @require_http_methods(["GET", "POST"])
 def partners(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "read" if request.method == "GET" else "manage")
+    selectors.require(actor, "read" if request.method == "GET" else "manage")
     form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -387,11 +376,11 @@ def partners(request: HttpRequest) -> HttpResponse:
 @require_POST
 def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
     actor = _actor(request)
-    _enterprise(actor, "manage")
+    selectors.require(actor, "manage")
     try:
         grant = services.partner_grant_revoke(actor=actor, grant_id=grant_id)
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
+    except NotFound:
+        raise  # absent (or another tenant's): Django answers 404
     except ServiceError as exc:
         messages.error(request, str(exc.detail))
     else:
@@ -403,7 +392,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    enterprise = _enterprise(actor, "manage")
+    enterprise = selectors.require(actor, "manage")
     return render(
         request, "organizations/history.html", _tab_context(actor, "history", changes=object_history(obj=enterprise))
     )
@@ -429,8 +418,8 @@ def my_invitation_answer(request: HttpRequest, invitation_id: int) -> HttpRespon
             membership = services.invitation_accept_pending(user=request.user, invitation_id=invitation_id)  # type: ignore[arg-type]
         else:
             services.invitation_decline_pending(user=request.user, invitation_id=invitation_id)  # type: ignore[arg-type]
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
+    except NotFound:
+        raise  # absent (or another tenant's): Django answers 404
     except ServiceError as exc:
         messages.error(request, str(exc.detail))
         return redirect("organizations:my_invitations")
