@@ -49,6 +49,14 @@ INSTALLED_APPS = [
     "cpass.audit",
     "cpass.privacy",
     "cpass.documents",
+    "cpass.imports",
+    "cpass.reference",
+    "cpass.places",
+    "cpass.fx",
+    "cpass.tariff",
+    "cpass.classification",
+    "cpass.parties",
+    "cpass.products",
 ]
 
 MIDDLEWARE = [

@@ -27,7 +27,10 @@ MODULES: dict[str, Module] = {
         Module("account", _("My account"), delegable=False),
         Module("organization", _("Enterprise and members"), delegable=False),
         Module("audit", _("Change and access logs"), delegable=False),
+        Module("reference", _("Reference data (tariff, codes, ports, rates)"), delegable=False),
         Module("documents", _("Documents")),
+        Module("parties", _("Parties")),
+        Module("products", _("Products")),
     ]
 }
 

@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
+from cpass.core.platform import can_manage_reference, can_read_reference
 from cpass.organizations.choices import Role
 from cpass.organizations.selectors import memberships_for_user, pending_invitations_for_user
 
@@ -32,6 +33,8 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def _visible(item: NavItem, actor: Actor) -> bool:
+    if item.module == "reference":
+        return can_manage_reference(actor) if item.action == "manage" else can_read_reference(actor)
     if item.module in {"organization", "audit"}:
         return actor.can(item.module, item.action)
     return bool(actor.enterprise_ids_for(item.module, item.action))
