@@ -138,7 +138,9 @@ class Importer(Generic[T]):
         given = dict(options or {})
         unknown = set(given) - {option.name for option in self.options}
         if unknown:
-            raise ValidationFailed.on("options", _("Unknown option(s): %(names)s.") % {"names": ", ".join(sorted(unknown))})
+            raise ValidationFailed.on(
+                "options", _("Unknown option(s): %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
         self.option_values: dict[str, str] = {}
         for option in self.options:
             value = str(given.get(option.name, option.default)).strip()
@@ -164,6 +166,16 @@ class Importer(Generic[T]):
 
 
 _registry: dict[str, type[Importer[Any]]] = {}
+_committed_hooks: list[tuple[frozenset[str], Callable[[str], None]]] = []
+
+
+def on_committed(kinds: set[str] | frozenset[str], hook: Callable[[str], None]) -> None:
+    """Call `hook(kind)` after a run of one of `kinds` commits (e.g. refresh a search index).
+
+    Registered explicitly from an AppConfig.ready(); the hook runs on transaction commit, so it
+    may enqueue a background job.
+    """
+    _committed_hooks.append((frozenset(kinds), hook))
 
 
 def register(importer: type[Importer[Any]]) -> type[Importer[Any]]:
@@ -229,7 +241,7 @@ def _detect_encoding(head: bytes) -> str:
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    buffered = io.BufferedReader(stream, buffer_size=_SNIFF_BYTES)  # type: ignore[arg-type]
+    buffered = io.BufferedReader(stream, buffer_size=_SNIFF_BYTES)  # type: ignore[arg-type,type-var]
     head = buffered.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
     if b"\x00" in head:
         raise FileRejected.because(_("The file is binary, not CSV text. Was it an Excel file with a .csv name?"))
@@ -452,6 +464,9 @@ def run_import(
             result.written = 0
         else:
             result.committed = True
+            for kinds, hook in _committed_hooks:
+                if importer.kind in kinds:
+                    transaction.on_commit(lambda hook=hook: hook(importer.kind))  # type: ignore[misc]
     if progress:
         progress(result.rows, 1.0)
     return result

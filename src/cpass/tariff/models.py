@@ -146,9 +146,7 @@ class DutyRate(models.Model):
     origin_countries = models.TextField(_("origin countries"), blank=True)
     #: Percent of the dutiable value (e.g. 8.0000 for 8%).
     ad_valorem = models.DecimalField(_("ad valorem %"), max_digits=9, decimal_places=4, null=True, blank=True)
-    specific_amount = models.DecimalField(
-        _("specific amount"), max_digits=14, decimal_places=4, null=True, blank=True
-    )
+    specific_amount = models.DecimalField(_("specific amount"), max_digits=14, decimal_places=4, null=True, blank=True)
     specific_currency = models.CharField(_("specific currency"), max_length=3, blank=True)
     #: The unit the specific amount is per (customs unit code, or the schedule's unit text).
     specific_unit = models.CharField(_("specific unit"), max_length=10, blank=True)
