@@ -84,5 +84,7 @@ ACCESS_LOG_RETENTION_DAYS = _int("CPASS_ACCESS_LOG_RETENTION_DAYS", 180)
 MAX_REQUEST_BODY_BYTES = _int("CPASS_MAX_REQUEST_BODY_BYTES", 1_048_576)
 #: Largest uploaded file (logos, documents).
 MAX_UPLOAD_BYTES = _int("CPASS_MAX_UPLOAD_BYTES", 20 * 1_048_576)
+#: Largest file loaded through the import page or API (tariffs, ports, product lists).
+MAX_IMPORT_BYTES = _int("CPASS_MAX_IMPORT_BYTES", 200 * 1_048_576)
 API_TOKEN_MAX_DAYS = _int("CPASS_API_TOKEN_MAX_DAYS", 365)
 LOG_LEVEL = _str("CPASS_LOG_LEVEL", "INFO")

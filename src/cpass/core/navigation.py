@@ -29,10 +29,15 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("documents:list", _("Documents"), "documents"),
     NavItem("organizations:detail", _("Enterprise"), "organization"),
     NavItem("audit:changes", _("Change log"), "audit", "manage"),
+    NavItem("imports:list", _("Imports"), "imports", "write"),
 ]
 
 
 def _visible(item: NavItem, actor: Actor) -> bool:
+    if item.module == "imports":
+        from cpass.imports.selectors import runnable_importers
+
+        return bool(runnable_importers(actor=actor))
     if item.module == "reference":
         return can_manage_reference(actor) if item.action == "manage" else can_read_reference(actor)
     if item.module in {"organization", "audit"}:

@@ -29,7 +29,6 @@ import ijson
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cpass.core.actor import Actor
 from cpass.core.errors import Message, ValidationFailed
@@ -470,11 +469,3 @@ def run_import(
     if progress:
         progress(result.rows, 1.0)
     return result
-
-
-#: Labels for the result page and messages, translated once here.
-STATUS_MESSAGES = {
-    "rolled_back": gettext_lazy("Nothing was saved: fix the rows below and load the file again."),
-    "committed": gettext_lazy("The file was loaded."),
-    "committed_partly": gettext_lazy("The valid rows were loaded; the rows below were skipped."),
-}

@@ -1,0 +1,1 @@
+from cpass.imports.tests.support import test_importers  # noqa: F401
