@@ -63,6 +63,7 @@ migrations: $(VENV)/.installed
 
 bench: install
 	$(PY) -m bench.run
+	$(PY) -m bench.reference
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

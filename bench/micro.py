@@ -2,7 +2,7 @@
 
 `make bench` runs them after the HTTP load run; each module under bench/ that defines
 `run(options) -> list[Figure]` is one suite (see bench/README.md). The database is SQLite in a
-temporary CPASS_DATA_DIR, or the PostgreSQL database in CPASS_DATABASE_URL (emptied first).
+temporary CPASS_DATA_DIR, or the PostgreSQL database in CPASS_DATABASE_URL (re-created first).
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def time_calls(call: Callable[[], Any], *, repeat: int) -> list[float]:
 
 @contextmanager
 def django_database() -> Iterator[None]:
-    """Django set up on a fresh, migrated database (SQLite in a temp dir unless CPASS_DATABASE_URL)."""
+    """Django set up on a fresh, migrated database: SQLite in a temp dir, or the PostgreSQL database of
+    CPASS_DATABASE_URL (its name must contain "bench"), whose public schema is dropped and re-created."""
     with tempfile.TemporaryDirectory(prefix="cpass-bench-") as data_dir:
         os.environ.setdefault("CPASS_DEMO", "1")
         os.environ["CPASS_DATA_DIR"] = data_dir
@@ -75,8 +76,35 @@ def django_database() -> Iterator[None]:
         import django
         from django.core.management import call_command
 
+        url = os.environ.get("CPASS_DATABASE_URL", "")
+        if url:
+            from bench.run import _postgres_database
+
+            _postgres_database(url)  # refuses a database whose name lacks "bench": it is emptied
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute("DROP SCHEMA public CASCADE")
+                connection.execute("CREATE SCHEMA public")
         django.setup()
-        if os.environ.get("CPASS_DATABASE_URL"):
-            call_command("flush", "--noinput", verbosity=0)
         call_command("migrate", "--noinput", verbosity=0)
         yield
+
+
+def write_suite(module_name: str, out: Path) -> None:
+    """Run one suite (`module.run()`) and write its figures as JSON (used by bench.reference)."""
+    import importlib
+    import json
+
+    figures = importlib.import_module(module_name).run()
+    out.write_text(json.dumps([figure.as_dict() for figure in figures], indent=2))
+
+
+def print_figures(title: str, figures: list[Figure]) -> None:
+    print(title)
+    print(f"{'figure':<44} {'ours':>12} {'floor':>12} {'ratio':>7}  unit   spread / target")
+    for f in figures:
+        floor = f"{f.floor:12.3f}" if f.floor is not None else f"{'-':>12}"
+        ratio = f"{f.ratio:7.2f}" if f.ratio is not None else f"{'-':>7}"
+        spread = " ".join(f"{k}={v:.3f}" for k, v in f.spread.items() if k != "n")
+        print(f"{f.name:<44} {f.ours:12.3f} {floor} {ratio}  {f.unit:<6} {spread} {f.target}".rstrip())

@@ -31,6 +31,7 @@ from cpass.accounts.models import ApiToken, User, UserSession
 from cpass.accounts.tests.factories import UserFactory, make_api_token
 from cpass.core.models import TenantOwned
 from cpass.core.modules import MODULES
+from cpass.imports.models import ImportJob
 from cpass.organizations.models import Enterprise, Invitation
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory, PartnerGrantFactory
 
@@ -124,6 +125,24 @@ def _build_foreign_world() -> ForeignWorld:
             expires_at=timezone.now() + timedelta(days=30),
         ),
         UserSession.objects.create(pk=next(pks), user=b_owner, session_key="b" * 40, user_agent=MARKER),
+        # B's own import run, and a platform run only platform staff may see.
+        ImportJob.objects.create(
+            pk=next(pks),
+            kind="products",
+            enterprise=b_enterprise,
+            created_by=b_owner,
+            original_name=f"{MARKER}.xlsx",
+            size=1,
+            file="imports/tenant-b.xlsx",
+        ),
+        ImportJob.objects.create(
+            pk=next(pks),
+            kind="tariff",
+            created_by=b_owner,
+            original_name=f"{MARKER}.csv",
+            size=1,
+            file="imports/platform.csv",
+        ),
     ]
     for model in _tenant_owned_models():
         model_factory = _factory_for(model)

@@ -27,6 +27,7 @@ class NavItem:
 #: Apps add their top-level pages here, in display order.
 NAV_ITEMS: list[NavItem] = [
     NavItem("documents:list", _("Documents"), "documents"),
+    NavItem("reference:index", _("Reference data"), "reference"),
     NavItem("organizations:detail", _("Enterprise"), "organization"),
     NavItem("audit:changes", _("Change log"), "audit", "manage"),
     NavItem("imports:list", _("Imports"), "imports", "write"),

@@ -79,6 +79,6 @@ def import_job_create(
     return Status(202, _job_out(job))
 
 
-@router.get("/{job_id}", response=ImportJobOut, summary="One import run: status, progress, counts, issues")
+@router.get("/{int:job_id}", response=ImportJobOut, summary="One import run: status, progress, counts, issues")
 def import_job_get(request: HttpRequest, job_id: int) -> ImportJob:
     return _job_out(selectors.import_job_get(actor=request_actor(request), job_id=job_id))

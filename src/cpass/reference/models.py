@@ -10,6 +10,12 @@ from cpass.core.models import TimeStampedModel
 
 
 class CodeTable(TimeStampedModel):
+    """One code table (e.g. 监管方式 trade modes): its names, where its codes come from and their pattern.
+
+    Built-in tables are created by migration 0002 from `fixtures/`; platform staff keep them current
+    with the `codes` importer and the reference pages.
+    """
+
     key = models.SlugField(_("key"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
