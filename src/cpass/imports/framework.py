@@ -131,6 +131,8 @@ class Importer(Generic[T]):
     batch_size: ClassVar[int] = 5000
     #: The documentation page of the file format, shown on the upload page.
     format_doc: ClassVar[str] = ""
+    #: Pages list importer classes; Django templates would otherwise call (instantiate) them.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(self, *, actor: Actor | None = None, options: Mapping[str, str] | None = None) -> None:
         self.actor = actor

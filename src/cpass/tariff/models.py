@@ -25,6 +25,11 @@ class Jurisdiction(TimeStampedModel):
     currency = models.CharField(_("currency"), max_length=3)
     #: Digits of a full national commodity code (10 for China: 8-digit tariff line + 2 statistical).
     national_code_length = models.PositiveSmallIntegerField(_("national code length"), default=10)
+    #: Shortest code a line may have (the US schedule has 8-digit rate lines and 10-digit statistical lines).
+    min_code_length = models.PositiveSmallIntegerField(_("shortest code length"), default=10)
+    #: Space-separated alpha-3 origins without most-favoured-nation treatment here: their goods pay
+    #: the general rate (US column 2: CUB PRK RUS BLR). Goods of unknown origin pay it everywhere.
+    general_rate_origins = models.TextField(_("origins paying the general rate"), blank=True)
     #: Key of the customs exchange-rate rule in cpass.fx (e.g. "cn-monthly-third-wednesday").
     exchange_rate_rule = models.CharField(_("customs exchange-rate rule"), max_length=40, blank=True)
 
@@ -93,6 +98,8 @@ class TariffLine(TimeStampedModel):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     #: What loaded it: the file name and format adapter.
     source = models.CharField(_("source"), max_length=200, blank=True)
+    #: Hash of the loaded content (fields and rates), so reloading an unchanged file writes nothing.
+    digest = models.CharField(_("content digest"), max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["jurisdiction", "code", "ciq_code", "valid_from"]
@@ -138,11 +145,15 @@ class RateCombination(models.TextChoices):
 class DutyRate(models.Model):
     """One rate of a tariff line: ad valorem %, a specific amount per unit, or both combined."""
 
-    line = models.ForeignKey(TariffLine, on_delete=models.CASCADE, related_name="rates")
+    #: No index of its own: the (line, kind) index serves every lookup by line, and loads stay fast.
+    line = models.ForeignKey(TariffLine, on_delete=models.CASCADE, related_name="rates", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=RateKind.choices)
-    #: The agreement or programme for conventional/preferential rates ("RCEP", "CN-ASEAN", US "AU").
-    agreement = models.CharField(_("agreement"), max_length=40, blank=True)
-    #: Space-separated ISO alpha-3 origin countries the rate applies to; empty means any origin.
+    #: The agreement or programme for conventional/preferential rates ("RCEP", "CN-ASEAN"). US special
+    #: rates keep the schedule's grouping: the space-separated programme codes sharing the rate ("A AU BH").
+    agreement = models.CharField(_("agreement"), max_length=200, blank=True)
+    #: Space-separated ISO alpha-3 origin countries the rate applies to. Empty: any origin for MFN,
+    #: general, provisional, export and consumption rates; for conventional and preferential rates
+    #: it means the parties are not recorded, so the lookup never applies the rate by itself.
     origin_countries = models.TextField(_("origin countries"), blank=True)
     #: Percent of the dutiable value (e.g. 8.0000 for 8%).
     ad_valorem = models.DecimalField(_("ad valorem %"), max_digits=9, decimal_places=4, null=True, blank=True)
@@ -155,6 +166,8 @@ class DutyRate(models.Model):
     )
     #: The rate as published, kept for display and audit (e.g. "6.8¢/kg + 8%").
     text = models.CharField(_("published text"), max_length=300, blank=True)
+    #: The published text did not parse into numbers (US rates such as "See 9903.88.15"): shown, never computed.
+    unparsed = models.BooleanField(_("not parsed"), default=False)
 
     class Meta:
         ordering = ["line", "kind", "agreement"]

@@ -1,0 +1,207 @@
+"""Tariff loader speed: lines/s of the `tariff` importer on a generated 100,000-line China-format CSV
+and of the `us-hts` importer on the US schedule in ../shared/data, each next to its floor.
+
+The floor inserts the very tuples our importer prepared (lines, then their rates) with one
+executemany (SQLite) or COPY (PostgreSQL) and nothing else: no file reading, parsing, checks or
+upsert logic. Ratio = ours / floor (1.0: as fast as the bare insert; lower: slower).
+
+    .venv/bin/python -m bench.tariff_loader                     # SQLite
+    CPASS_DATABASE_URL=postgresql://.../cpass_bench .venv/bin/python -m bench.tariff_loader
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.micro import SHARED_DATA, Figure, django_database, print_figures
+
+LINES = 100_000
+US_HTS = SHARED_DATA / "tariffs" / "us_hts" / "us_hts_2025_basic_approx.csv"
+UNITS = ("001", "003", "007", "011", "035", "070", "095", "143")
+MFN = ("0%", "3%", "5%", "6%", "8%", "10%", "12%", "14%", "15%", "20%", "25%", "30%")
+CONVENTIONAL = (
+    "",
+    "",
+    "CN-ASEAN[*]=0%",
+    "RCEP[JPN]=5.3%; RCEP[KOR]=4.3%; CN-ASEAN[*]=0%",
+    "CN-AU[AUS]=0%; CN-NZ[NZL]=0%; CN-CH[CHE]=2%",
+    "CN-KR[KOR]=2.4%; CN-CL[CHL]=0%",
+)
+
+
+def generate_cn_csv(path: Path, lines: int = LINES, *, seed: int = 7) -> None:
+    """A China-format tariff file: unique 10-digit codes, realistic rate mixes, units and conditions."""
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    columns = [
+        "code", "ciq_code", "description_en", "description_zh", "unit_1", "unit_2", "mfn", "general",
+        "provisional", "conventional", "preferential", "export", "export_provisional", "consumption", "vat",
+        "supervision_conditions", "inspection_categories", "valid_from", "valid_to",
+    ]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for number in range(lines):
+            code = f"{1000000000 + number * 89:010d}"[-10:]
+            mfn = rng.choice(MFN)
+            writer.writerow(
+                [
+                    code,
+                    "",
+                    f"Generated goods {number}, of a kind used for testing loaders",
+                    f"测试用商品 {number}",
+                    rng.choice(UNITS),
+                    rng.choice(("", "035")),
+                    mfn,
+                    rng.choice(("30%", "50%", "80%", "130%")),
+                    rng.choice(("",) * 19 + ("2%",)),
+                    rng.choice(CONVENTIONAL),
+                    rng.choice(("",) * 9 + ("LDC[ETH RWA UGA]=0%",)),
+                    "",
+                    "",
+                    rng.choice(("",) * 49 + ("20% + 1 CNY/095",)),
+                    rng.choice(("13", "13", "9")),
+                    rng.choice(("", "", "AB", "A", "4xAB")),
+                    rng.choice(("", "", "M/N", "R/S", "P/Q")),
+                    "2025-01-01",
+                    "",
+                ]
+            )
+
+
+def _units() -> None:
+    from cpass.reference.models import CodeEntry, CodeTable
+
+    table, _created = CodeTable.objects.get_or_create(key="unit", defaults={"name_en": "Units", "name_zh": "计量单位"})
+    for code in UNITS:
+        CodeEntry.objects.get_or_create(
+            table=table, code=code, valid_from=None, defaults={"name_en": code, "name_zh": code}
+        )
+
+
+def _load(kind: str, path: Path, options: dict[str, str]) -> tuple[float, int, Any]:
+    from cpass.imports.command import import_path
+
+    start = time.perf_counter()
+    result = import_path(kind, path, options=options)
+    elapsed = time.perf_counter() - start
+    if not result.committed:
+        raise RuntimeError(f"{kind}: {result.issue_count} issues, e.g. {result.issues[:3]}")
+    return elapsed, result.written, result
+
+
+def _floor(kind: str, path: Path, options: dict[str, str]) -> float:
+    """Seconds to insert the importer's own prepared tuples with the bare bulk path, into emptied tables."""
+    from django.db import connection, transaction
+
+    from cpass.imports.framework import importer_class
+    from cpass.tariff.importers import LineRecord, LineWriter, bulk_insert
+    from cpass.tariff.models import DutyRate, TariffLine
+
+    importer: Any = importer_class(kind)(options=options)  # a TariffImporter or UsHtsImporter
+    records: list[LineRecord] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            record = importer.parse({key: (value or "").strip() for key, value in row.items()}, line)
+            if record is not None:
+                records.append(record)
+    jurisdiction_id = importer.jurisdiction.pk
+    DutyRate.objects.filter(line__jurisdiction_id=jurisdiction_id).delete()
+    TariffLine.objects.filter(jurisdiction_id=jurisdiction_id).delete()
+    now = "2025-01-01T00:00:00+00:00"
+    line_rows = [
+        (jurisdiction_id, r.code, r.ciq_code, r.valid_from, r.valid_to, r.description_en, r.description_zh, r.unit_1,
+         r.unit_2, r.vat_rate, r.supervision_conditions, r.inspection_categories, r.hs_edition, r.source, "", now, now)
+        for r in records
+    ]  # fmt: skip
+    line_columns = (
+        "jurisdiction_id",
+        "code",
+        "ciq_code",
+        "valid_from",
+        *LineWriter.LINE_COLUMNS,
+        "created_at",
+        "updated_at",
+    )
+    table = connection.ops.quote_name(TariffLine._meta.db_table)
+    rate_table = connection.ops.quote_name(DutyRate._meta.db_table)
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        bulk_insert(cursor, table, line_columns, line_rows)
+        cursor.execute(f"SELECT min(id) FROM {table} WHERE jurisdiction_id = %s", [jurisdiction_id])  # noqa: S608
+        first = cursor.fetchone()[0]
+        rate_rows = [(first + index, *rate) for index, r in enumerate(records) for rate in r.rates]
+        bulk_insert(cursor, rate_table, LineWriter.RATE_COLUMNS, rate_rows)
+    elapsed = time.perf_counter() - start
+    DutyRate.objects.filter(line__jurisdiction_id=jurisdiction_id).delete()
+    TariffLine.objects.filter(jurisdiction_id=jurisdiction_id).delete()
+    return elapsed
+
+
+def _figure(name: str, lines: int, ours_s: float, floor_s: float, notes: str) -> Figure:
+    ours, floor = lines / ours_s, lines / floor_s
+    return Figure(
+        name=name, unit="lines/s", ours=ours, floor=floor, ratio=ours / floor, target=">= 50000 lines/s", notes=notes
+    )
+
+
+def run() -> list[Figure]:
+    figures: list[Figure] = []
+    with django_database(), tempfile.TemporaryDirectory(prefix="cpass-tariff-bench-") as scratch:
+        import json
+
+        from django.db import connection
+
+        from cpass.tariff.importers import FIXTURES
+        from cpass.tariff.services import jurisdiction_upsert
+
+        for item in json.loads((FIXTURES / "jurisdictions.json").read_text(encoding="utf-8")):
+            jurisdiction_upsert(actor=None, **item)
+        _units()
+        cn_file = Path(scratch) / "cn_tariff_100k.csv"
+        generate_cn_csv(cn_file)
+        options = {"jurisdiction": "CN", "source": "bench"}
+        floor = _floor("tariff", cn_file, options)
+        ours, written, _result = _load("tariff", cn_file, options)
+        figures.append(
+            _figure(f"tariff CN 100k lines, fresh ({connection.vendor})", written, ours, floor, "generated CSV")
+        )
+        again, rewritten, _result = _load("tariff", cn_file, options)
+        figures.append(
+            _figure(
+                f"tariff CN 100k lines, reload unchanged ({connection.vendor})",
+                LINES,
+                again,
+                floor,
+                f"{rewritten} rows rewritten",
+            )
+        )
+        if US_HTS.exists():
+            us_options: dict[str, str] = {}
+            from cpass.tariff.models import DutyRate
+
+            _load("us-hts", US_HTS, us_options)  # creates the US jurisdiction and warms the caches
+            floor = _floor("us-hts", US_HTS, us_options)
+            ours, written, _result = _load("us-hts", US_HTS, us_options)
+            unparsed = DutyRate.objects.filter(line__jurisdiction__code="US", unparsed=True).count()
+            total = DutyRate.objects.filter(line__jurisdiction__code="US").count()
+            figures.append(
+                _figure(
+                    f"us-hts {written} lines, fresh ({connection.vendor})",
+                    written,
+                    ours,
+                    floor,
+                    f"{total} rates, {unparsed} kept as text (unparsed)",
+                )
+            )
+        else:
+            print(f"bench: {US_HTS} is absent: the US HTS figure is not measured")
+    return figures
+
+
+if __name__ == "__main__":
+    print_figures("tariff loader", run())

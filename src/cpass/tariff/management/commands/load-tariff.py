@@ -1,0 +1,5 @@
+from cpass.imports.command import ImportCommand
+
+
+class Command(ImportCommand):
+    kind = "tariff"
