@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cpass.fx import views
 
 app_name = "fx"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.rate_list, name="list"),
+    path("customs/", views.customs_rate, name="customs"),
+]

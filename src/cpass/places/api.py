@@ -1,3 +1,34 @@
+"""/api/v1/places: search UN/LOCODE locations and read one by its code (any signed-in person)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
+
+from cpass.core.api import Pagination, request_actor
+from cpass.places import selectors
+from cpass.places.models import Location
+from cpass.places.schemas import LocationOut
 
 router = Router()
+
+
+@router.get("", response=list[LocationOut], summary="Search ports and places")
+@paginate(Pagination)
+def place_list(
+    request: HttpRequest,
+    q: str | None = None,
+    country: str | None = None,
+    function: str | None = None,
+) -> QuerySet[Location]:
+    """`q`: code prefix ("CNSHA", "CN SHA") or the start of the name or of a word in it (case and accents
+    ignored; Chinese matches as pinyin). `country`: ISO alpha-2. `function`: port, airport, rail, road,
+    postal, icd, fixed, border. Ranked: exact code, code prefix, name prefix, then sea ports and airports first."""
+    return selectors.location_search(actor=request_actor(request), q=q, country=country, function=function)
+
+
+@router.get("/{unlocode}", response=LocationOut, summary="One location by its UN/LOCODE")
+def place_get(request: HttpRequest, unlocode: str) -> Location:
+    return selectors.location_get(actor=request_actor(request), unlocode=unlocode)

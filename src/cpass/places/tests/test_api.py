@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cpass.imports.models import ImportJob
+from cpass.organizations.tests.test_api import token_client
+from cpass.places.tests.factories import locode_csv, locode_row
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/places"
+
+
+def fields(response) -> list[str]:
+    assert response["Content-Type"] == "application/problem+json"
+    return [error["field"] for error in response.json()["errors"]]
+
+
+def test_search_and_detail(login, owner, places):
+    client = login(owner)
+    found = client.get(BASE, {"q": "shanghai", "limit": 2}).json()
+    assert (found["count"], [item["unlocode"] for item in found["items"]]) == (4, ["CNSHA", "CNPVG"])
+    first = found["items"][0]
+    assert (first["is_seaport"], first["is_airport"], first["latitude"], first["coordinates_source"]) == (
+        True,
+        True,
+        "31.230000",
+        "unlocode",
+    )
+    by_country = client.get(BASE, {"country": "de", "function": "airport"}).json()
+    assert [item["unlocode"] for item in by_country["items"]] == ["DEHAM", "DEMUC"]
+    detail = client.get(f"{BASE}/DEMUC").json()
+    assert (detail["name"], detail["name_ascii"], detail["function"]) == ("München", "Munchen", "-2345---")
+    assert client.get(f"{BASE}/de muc").json()["unlocode"] == "DEMUC"
+
+
+def test_not_found_and_bad_input_are_problems(login, owner, places):
+    client = login(owner)
+    missing = client.get(f"{BASE}/CNZZZ")
+    assert (missing.status_code, missing["Content-Type"]) == (404, "application/problem+json")
+    assert client.get(f"{BASE}/{'x' * 300}").status_code == 404
+    long = client.get(BASE, {"q": "x" * 10_000})
+    assert (long.status_code, fields(long)) == (422, ["q"])
+    country = client.get(BASE, {"country": "CHN"})
+    assert (country.status_code, fields(country)) == (422, ["country"])
+    function = client.get(BASE, {"function": "spaceport"})
+    assert (function.status_code, fields(function)) == (422, ["function"])
+    odd = client.get(BASE, {"q": "'\";%_*()"})
+    assert (odd.status_code, odd.json()["count"]) == (200, 0)
+
+
+def test_anonymous_and_scopes(owner, enterprise, places):
+    assert Client().get(BASE).status_code == 401
+    assert token_client(owner, enterprise, ["reference:read"]).get(f"{BASE}/CNSHA").status_code == 200
+    assert token_client(owner, enterprise, ["documents:read"]).get(f"{BASE}/CNSHA").status_code == 403
+
+
+def test_search_query_count_is_flat(login, owner, places, django_assert_max_num_queries):
+    client = login(owner)
+    client.get(BASE, {"q": "sh", "limit": 1})
+    with django_assert_max_num_queries(12) as few:
+        client.get(BASE, {"q": "sh", "limit": 1})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(BASE, {"q": "sh", "limit": 50})
+
+
+def test_loading_locations_is_for_platform_staff_only(login, owner, make_member, enterprise):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(client):
+        data = locode_csv(locode_row("NLRTM", "Rotterdam"))
+        return client.post(
+            "/api/v1/imports", {"kind": "locode", "file": SimpleUploadedFile("ports.csv", data, "text/csv")}
+        )
+
+    refused = upload(login(owner))
+    assert refused.status_code == 403
+    assert ImportJob.objects.count() == 0
+    from cpass.accounts.tests.factories import UserFactory
+
+    staff = UserFactory.create(is_staff=True)
+    accepted = upload(login(staff))
+    assert accepted.status_code == 202
+    assert ImportJob.objects.get().kind == "locode"
