@@ -12,10 +12,12 @@ is written.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import json
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -328,6 +330,12 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
 
 def _json_rows(stream: IO[bytes], columns: Sequence[Column]) -> Iterator[tuple[int, list[str]]]:
     names = [column.name for column in columns]
+    if isinstance(stream, io.BufferedReader):
+        if stream.peek(3)[:3] == codecs.BOM_UTF8:
+            stream.read(3)  # Windows tools write one; ijson does not accept it
+        start = stream.peek(4096)[:4096].lstrip(b" \t\r\n")[:1]
+        if start and start != b"[":
+            raise FileRejected.because(_("The JSON file is not an array of objects: it must start with “[”."))
     yield 0, names
     number = 0
     try:
@@ -380,6 +388,33 @@ def _header_map(header: Sequence[str], columns: Sequence[Column]) -> dict[str, i
     return found
 
 
+def _row_builder(positions: Mapping[str, int]) -> Callable[[list[str]], dict[str, str]]:
+    """A function making the row mapping (column name -> stripped cell) of one row's cells.
+
+    Rows as long as the header take the fast path: the cells are picked, stripped and zipped
+    with the names in C; a shorter row (trailing cells missing) gets "" for the missing ones.
+    """
+    names = tuple(positions)
+    indexes = tuple(positions.values())
+    width = max(indexes, default=-1) + 1
+    strip = str.strip
+    pick: Callable[[list[str]], Any]
+    if len(indexes) > 1:
+        pick = operator.itemgetter(*indexes)
+    else:  # itemgetter of one index gives the item, not a tuple
+
+        def pick(cells: list[str]) -> tuple[str, ...]:
+            return tuple(cells[index] for index in indexes)
+
+    def to_row(cells: list[str]) -> dict[str, str]:
+        if len(cells) >= width:
+            return dict(zip(names, map(strip, pick(cells)), strict=True))
+        size = len(cells)
+        return {name: (cells[index].strip() if index < size else "") for name, index in positions.items()}
+
+    return to_row
+
+
 ProgressCallback = Callable[[int, float | None], None]
 
 
@@ -419,7 +454,10 @@ def run_import(
         if first is None:
             raise FileRejected.because(_("The file is empty."))
         positions = _header_map(first[1], importer.columns)
+        to_row = _row_builder(positions)
         batch: list[Any] = []
+        batch_size = importer.batch_size
+        parse = importer.parse
 
         def issue(line: int, column: str, message: Message) -> None:
             result.issue_count += 1
@@ -438,13 +476,14 @@ def run_import(
                 fraction = min(counting.count / size, 1.0) if size else None
                 progress(result.rows, fraction)
 
+        count = 0
         for line, cells in rows:
-            if not any(cell.strip() for cell in cells if isinstance(cell, str)):
+            joined = "".join(cells)  # every reader gives text cells
+            if not joined or joined.isspace():
                 continue  # blank lines are not rows
-            result.rows += 1
-            row = {name: (cells[index].strip() if index < len(cells) else "") for name, index in positions.items()}
+            count += 1
             try:
-                value = importer.parse(row, line)
+                value = parse(to_row(cells), line)
             except RowError as exc:
                 issue(line, exc.column, exc.message)
                 result.skipped += 1
@@ -453,8 +492,10 @@ def run_import(
                 result.skipped += 1
                 continue
             batch.append(value)
-            if len(batch) >= importer.batch_size:
+            if len(batch) >= batch_size:
+                result.rows = count
                 flush()
+        result.rows = count
         flush()
         for cross_row_issue in importer.finish():
             issue(cross_row_issue.line, cross_row_issue.column, cross_row_issue.message)

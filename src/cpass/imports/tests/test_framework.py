@@ -99,6 +99,15 @@ def test_json_array_of_objects() -> None:
     result = load(data, "t.json")
     assert result.committed
     assert CodeTable.objects.get(key="t-K").name_en == "7"
+    assert load(b"\xef\xbb\xbf" + data.replace(b"Json", b"Bom"), "t.json").committed
+    assert CodeTable.objects.get(key="t-J").name_en == "Bom"
+
+
+@pytest.mark.parametrize("data", [b'{"key": "J"}', b'\xef\xbb\xbf  \n"text"', b"42"])
+def test_json_that_is_not_an_array_is_rejected(data: bytes) -> None:
+    with pytest.raises(FileRejected, match="not an array of objects"):
+        load(data, "t.json")
+    assert not CodeTable.objects.filter(key__startswith="t-").exists()
 
 
 def test_options_are_checked() -> None:
