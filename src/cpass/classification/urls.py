@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cpass.classification import views
 
 app_name = "classification"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("typeahead/", views.typeahead, name="typeahead"),
+    path("assistant/", views.assistant, name="assistant"),
+]

@@ -1,0 +1,58 @@
+"""API schemas of /api/v1/classification."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from cpass.core.api import InputSchema
+
+
+class HsPathItemOut(Schema):
+    code: str
+    level: str
+    description_en: str
+    description_zh: str
+
+
+class HsSearchHitOut(Schema):
+    code: str
+    level: str = Field(description="section, chapter, heading, subheading or national")
+    jurisdiction: str = Field(description='"" for the HS nomenclature, else the national schedule (CN, US…)')
+    description_en: str
+    description_zh: str
+    description: str = Field(description="In the request's language when there is one, else English")
+    path: list[HsPathItemOut] = Field(description="Chapter, heading and subheading above the code")
+    matched_terms: list[str]
+    score: float
+
+
+class SuggestIn(InputSchema):
+    text: str = Field(description="Product description in English or Chinese (1 to 1000 characters)")
+    jurisdiction: str = "CN"
+    limit: int = 5
+
+
+class SimilarProductOut(Schema):
+    description: str
+    code: str
+    similarity: float
+
+
+class SuggestionOut(Schema):
+    code: str
+    level: str
+    description_en: str
+    description_zh: str
+    description: str
+    path: list[HsPathItemOut]
+    score: float = Field(description="0..1, relative to a code ranked first by every signal")
+    matched_terms: list[str] = Field(description="Words of the description found in the code's text")
+    semantic_similarity: float | None = Field(description="Cosine similarity of the sentence embeddings")
+    similar_products: list[SimilarProductOut] = Field(
+        description="Your enterprise's (and clients') confirmed classifications of similar descriptions"
+    )
+    national_lines: list[HsPathItemOut]
+
+
+class SuggestOut(Schema):
+    suggestions: list[SuggestionOut]

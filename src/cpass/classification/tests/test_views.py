@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from cpass.classification.widgets import HsCodeInput
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_page(nomenclature, login, owner):
+    client = login(owner)
+    page = client.get(reverse("classification:search"))
+    assert page.status_code == 200
+    response = client.get(reverse("classification:search"), {"q": "centrifugal pumps"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "841370" in html
+    assert "Pumps; centrifugal pumps" in html
+    assert "8413 Pumps for liquids" in html  # the path
+
+
+def test_search_page_in_chinese(nomenclature, login, owner):
+    response = login(owner).get(reverse("classification:search"), {"q": "冰箱"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "家用压缩式冰箱" in response.content.decode()
+    assert "HS 编码查询" in response.content.decode()
+
+
+def test_search_page_errors_inline(nomenclature, login, owner):
+    client = login(owner)
+    response = client.get(reverse("classification:search"), {"q": "x" * 300})
+    assert response.status_code == 422
+    assert "at most 200" in response.content.decode()
+    partial = client.get(reverse("classification:search"), {"q": "x" * 300}, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200
+    assert "at most 200" in partial.content.decode()
+    assert "<html" not in partial.content.decode()
+
+
+def test_typeahead_options(nomenclature, login, owner):
+    client = login(owner)
+    url = reverse("classification:typeahead")
+    html = client.get(url, {"field": "hs_code", "hs_code": "8211", "jurisdiction": "CN"}).content.decode()
+    assert '<option value="821191">821191 — Knives; table knives having fixed blades</option>' in html
+    assert client.get(url, {"q": "x" * 10_000}).content.decode().strip() == ""
+    assert client.get(url, {"q": '"; DROP'}).status_code == 200
+
+
+def test_pages_need_login(client):
+    response = client.get(reverse("classification:search"))
+    assert response.status_code == 302
+
+
+def test_assistant_page(nomenclature, login, owner):
+    client = login(owner)
+    assert client.get(reverse("classification:assistant")).status_code == 200
+    html = client.get(reverse("classification:assistant"), {"text": "household refrigerator"}).content.decode()
+    assert 'data-testid="suggestion"' in html
+    assert "841821" in html
+    assert "8418211000" in html
+    bad = client.get(reverse("classification:assistant"), {"text": "x" * 2000})
+    assert bad.status_code == 422
+
+
+def test_widget_renders_an_htmx_typeahead():
+    class ProductForm(forms.Form):
+        hs_code = forms.CharField(widget=HsCodeInput(jurisdiction="US"))
+
+    html = str(ProductForm()["hs_code"])
+    assert 'list="id_hs_code-hs-options"' in html
+    assert 'hx-get="/classification/typeahead/?field=hs_code&amp;jurisdiction=US"' in html
+    assert 'hx-trigger="input changed delay:200ms"' in html
+    assert 'hx-target="#id_hs_code-hs-options"' in html
+    assert '<datalist id="id_hs_code-hs-options"></datalist>' in html
