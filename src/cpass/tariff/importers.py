@@ -1,9 +1,14 @@
 """Tariff files through the shared import engine: our national format, the HS nomenclature, the US HTS
 and declaration-element templates. Formats: docs/reference/tariff-formats.md.
 
-Lines are parsed to plain tuples and written in batches with `executemany` (no per-row ORM
-saves). Each line carries a digest of its content, so reloading an unchanged file writes
-nothing; a changed line is updated in place and its rates replaced.
+Lines are parsed to plain tuples and written in batches (executemany on SQLite, COPY on
+PostgreSQL; no per-row ORM saves). Each line carries a digest of its content, so reloading an
+unchanged file writes nothing; a changed line is updated in place and its rates replaced.
+
+Speed (bench/tariff_loader.py): a schedule repeats a few hundred rate texts and field values over
+100,000 lines, so every check of repeated text is memoised per run, the stored versions are read
+once per run instead of per batch, and a rate shared by many lines of a batch is inserted with one
+set-based statement.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -48,11 +53,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 #: (kind, agreement, origins, ad_valorem, amount, currency, unit, combination, text, unparsed)
 RateRow = tuple[str, str, str, str | None, str | None, str, str, str, str, bool]
+#: A line's rate rows and their repr, made once per distinct set (a schedule repeats a few hundred).
+RateSet = tuple[tuple[RateRow, ...], str]
+
+#: Bound of the importers' per-run memo tables (rate texts, field combinations): past it they start again.
+MEMO_LIMIT = 50_000
 
 
-@dataclass(frozen=True, slots=True)
-class LineRecord:
-    """One national line as the writer stores it: strings ready for the database, and its rates."""
+class LineRecord(NamedTuple):
+    """One national line as the writer stores it: strings ready for the database, and its rates.
+
+    A named tuple, not a dataclass: a schedule makes 100,000 of them and the tuple is cheap to build.
+    Fields 3 to 12 (valid_to … source) are the stored columns of LineWriter.LINE_COLUMNS, in order.
+    """
 
     code: str
     ciq_code: str
@@ -69,28 +82,21 @@ class LineRecord:
     source: str
     rates: tuple[RateRow, ...]
     line: int
+    #: repr(rates), computed once per distinct rate set, for the digest.
+    rates_repr: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.code, self.ciq_code, self.valid_from)
 
     def digest(self) -> str:
-        content = repr(
-            (
-                self.valid_to,
-                self.description_en,
-                self.description_zh,
-                self.unit_1,
-                self.unit_2,
-                self.vat_rate,
-                self.supervision_conditions,
-                self.inspection_categories,
-                self.hs_edition,
-                self.source,
-                self.rates,
-            )
-        )
+        """Hash of the stored content (columns and rates), so an unchanged reload writes nothing."""
+        content = repr(self[3:13]) + (self.rates_repr or repr(self.rates))
         return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+
+def rate_set(rows: tuple[RateRow, ...]) -> RateSet:
+    return (rows, repr(rows))
 
 
 def _rate_row(
@@ -110,8 +116,21 @@ def _rate_row(
     )
 
 
+#: A date column as ISO text, per database: read as text, SQLite's date converter (a Python regex
+#: per value) is skipped, and PostgreSQL's output does not depend on the server's DateStyle.
+_ISO_DATE = {"sqlite": "CAST({} AS TEXT)", "postgresql": "to_char({}, 'YYYY-MM-DD')"}
+#: One version stored before the run: (valid_from, valid_to, id, digest).
+Stored = tuple[str, str | None, int, str]
+
+
 class LineWriter:
-    """Upserts LineRecords of one jurisdiction and checks validity periods across the file and the database."""
+    """Upserts LineRecords of one jurisdiction and checks validity periods across the file and the database.
+
+    At the first write it reads the jurisdiction's stored versions once ((code, CIQ) -> valid_from,
+    valid_to, id, digest): that snapshot decides insert / update / unchanged for every batch and is
+    the "before" of the overlap check. New lines get their ids without a read-back on PostgreSQL
+    (taken from the sequence, then COPY) and with one range read per batch on SQLite.
+    """
 
     LINE_COLUMNS = (
         "valid_to",
@@ -139,94 +158,91 @@ class LineWriter:
         "text",
         "unparsed",
     )
+    INSERT_COLUMNS = ("jurisdiction_id", "code", "ciq_code", "valid_from", *LINE_COLUMNS, "created_at", "updated_at")
 
     def __init__(self, jurisdiction: Jurisdiction) -> None:
         self.jurisdiction = jurisdiction
         self.line_table = connection.ops.quote_name(TariffLine._meta.db_table)
         self.rate_table = connection.ops.quote_name(DutyRate._meta.db_table)
-        #: (code, ciq) -> [(valid_from, valid_to, line)] of the file, for the overlap check.
-        self.periods: dict[tuple[str, str], list[tuple[str, str | None, int]]] = {}
-        #: The database's periods before this run wrote anything; None until the first write.
-        self.before: dict[tuple[str, str], list[tuple[str, str | None]]] | None = None
+        #: (code, ciq) -> (valid_from, valid_to, line) of the file's first version, for the overlap check;
+        #: further versions of the same code in `more` (a plain tuple each: fewer objects for the GC to walk).
+        self.periods: dict[tuple[str, str], tuple[str, str | None, int]] = {}
+        self.more: dict[tuple[str, str], list[tuple[str, str | None, int]]] = {}
+        #: The database's versions before this run wrote anything; None until the first write.
+        #: (code, ciq) -> its first stored version; `stored_more` has all of them where there are several.
+        self.stored: dict[tuple[str, str], Stored] | None = None
+        self.stored_more: dict[tuple[str, str], list[Stored]] = {}
 
     def remember(self, record: LineRecord) -> int | None:
         """Note the record's period; return the line of an earlier row with the same key, if any."""
-        versions = self.periods.setdefault((record.code, record.ciq_code), [])
+        key = (record[0], record[1])
+        first = self.periods.get(key)
+        if first is None:
+            self.periods[key] = (record[2], record[3], record[14])
+            return None
+        versions = self.more.setdefault(key, [first])
         for valid_from, _valid_to, line in versions:
-            if valid_from == record.valid_from:
+            if valid_from == record[2]:
                 return line
-        versions.append((record.valid_from, record.valid_to, record.line))
+        versions.append((record[2], record[3], record[14]))
         return None
 
-    def _snapshot(self) -> None:
-        before: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    def _date_sql(self, column: str) -> str:
+        return _ISO_DATE.get(connection.vendor, "{}").format(column)
+
+    def _snapshot(self) -> dict[tuple[str, str], Stored]:
+        stored: dict[tuple[str, str], Stored] = {}
+        more = self.stored_more
+        iso: dict[Any, str] = {}  # date objects (other databases) -> ISO text, once per distinct date
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT code, ciq_code, valid_from, valid_to FROM {self.line_table} WHERE jurisdiction_id = %s",  # noqa: S608
+                f"SELECT code, ciq_code, {self._date_sql('valid_from')}, {self._date_sql('valid_to')}, id, digest "  # noqa: S608 - constant names
+                f"FROM {self.line_table} WHERE jurisdiction_id = %s",
                 [self.jurisdiction.pk],
             )
-            for code, ciq, valid_from, valid_to in cursor.fetchall():
-                before.setdefault((code, ciq), []).append(
-                    (str(valid_from), None if valid_to is None else str(valid_to))
-                )
-        self.before = before
+            while rows := cursor.fetchmany(10_000):
+                for code, ciq, valid_from, valid_to, pk, digest in rows:
+                    if not isinstance(valid_from, str):
+                        valid_from = iso.get(valid_from) or iso.setdefault(valid_from, valid_from.isoformat())
+                    if valid_to is not None and not isinstance(valid_to, str):
+                        valid_to = iso.get(valid_to) or iso.setdefault(valid_to, valid_to.isoformat())
+                    version = (valid_from, valid_to, pk, digest)
+                    first = stored.setdefault((code, ciq), version)
+                    if first is not version:
+                        more.setdefault((code, ciq), [first]).append(version)
+        return stored
+
+    def _stored_versions(self, key: tuple[str, str]) -> Sequence[Stored]:
+        several = self.stored_more.get(key)
+        if several is not None:
+            return several
+        first = (self.stored or {}).get(key)
+        return () if first is None else (first,)
 
     def write(self, batch: list[LineRecord]) -> int:
-        if self.before is None:
-            self._snapshot()
+        if self.stored is None:
+            self.stored = self._snapshot()
+        stored = self.stored
         now = timezone.now().isoformat()
         jurisdiction_id = self.jurisdiction.pk
-        codes = sorted({record.code for record in batch})
-        existing: dict[tuple[str, str, str], tuple[int, str]] = {}
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        changed: list[tuple[int, LineRecord]] = []
+        fresh: list[LineRecord] = []
+        for record in batch:
+            digest = record.digest()
+            found = stored.get((record[0], record[1]))
+            if found is not None and found[0] != record[2]:
+                found = next((v for v in self._stored_versions((record[0], record[1])) if v[0] == record[2]), None)
+            if found is None:
+                inserts.append((jurisdiction_id, *record[:13], digest, now, now))
+                fresh.append(record)
+            elif found[3] != digest:
+                updates.append((*record[3:13], digest, now, found[2]))
+                changed.append((found[2], record))
         with connection.cursor() as cursor:
-            for chunk in _chunks(codes, 900):
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT id, code, ciq_code, valid_from, digest FROM {self.line_table} "  # noqa: S608
-                    f"WHERE jurisdiction_id = %s AND code IN ({marks})",
-                    [jurisdiction_id, *chunk],
-                )
-                for pk, code, ciq, valid_from, digest in cursor.fetchall():
-                    existing[(code, ciq, str(valid_from))] = (pk, digest)
-            inserts: list[tuple[Any, ...]] = []
-            updates: list[tuple[Any, ...]] = []
-            changed: list[tuple[int, LineRecord]] = []
-            fresh: list[LineRecord] = []
-            for record in batch:
-                digest = record.digest()
-                values = (
-                    record.valid_to,
-                    record.description_en,
-                    record.description_zh,
-                    record.unit_1,
-                    record.unit_2,
-                    record.vat_rate,
-                    record.supervision_conditions,
-                    record.inspection_categories,
-                    record.hs_edition,
-                    record.source,
-                    digest,
-                )
-                found = existing.get(record.key)
-                if found is None:
-                    inserts.append(
-                        (jurisdiction_id, record.code, record.ciq_code, record.valid_from, *values, now, now)
-                    )
-                    fresh.append(record)
-                elif found[1] != digest:
-                    updates.append((*values, now, found[0]))
-                    changed.append((found[0], record))
-            if inserts:
-                columns = (
-                    "jurisdiction_id",
-                    "code",
-                    "ciq_code",
-                    "valid_from",
-                    *self.LINE_COLUMNS,
-                    "created_at",
-                    "updated_at",
-                )
-                bulk_insert(cursor, self.line_table, columns, inserts)
+            #: line ids per rate set (keyed by its repr): lines repeat a few hundred rate sets.
+            by_set: dict[str, tuple[tuple[RateRow, ...], list[int]]] = {}
             if updates:
                 assignments = ", ".join(f"{name} = %s" for name in (*self.LINE_COLUMNS, "updated_at"))
                 cursor.executemany(f"UPDATE {self.line_table} SET {assignments} WHERE id = %s", updates)  # noqa: S608
@@ -235,31 +251,62 @@ class LineWriter:
                         f"DELETE FROM {self.rate_table} WHERE line_id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
                         chunk,
                     )
-            rate_rows: list[tuple[Any, ...]] = [(pk, *rate) for pk, record in changed for rate in record.rates]
-            if fresh:
-                ids: dict[tuple[str, str, str], int] = {}
-                for chunk in _chunks(sorted({record.code for record in fresh}), 900):
-                    cursor.execute(
-                        f"SELECT id, code, ciq_code, valid_from FROM {self.line_table} "  # noqa: S608
-                        f"WHERE jurisdiction_id = %s AND code IN ({', '.join(['%s'] * len(chunk))})",
-                        [jurisdiction_id, *chunk],
-                    )
-                    ids.update({(code, ciq, str(valid_from)): pk for pk, code, ciq, valid_from in cursor.fetchall()})
-                rate_rows.extend((ids[record.key], *rate) for record in fresh for rate in record.rates)
-            if rate_rows:
-                bulk_insert(cursor, self.rate_table, self.RATE_COLUMNS, rate_rows)
+                for pk, record in changed:
+                    _add_to_set(by_set, record, pk)
+            if inserts:
+                for pk, record in zip(self._insert_lines(cursor, inserts), fresh, strict=True):
+                    _add_to_set(by_set, record, pk)
+            if by_set:
+                insert_rates(cursor, self.rate_table, by_set.values())
         return len(inserts) + len(updates)
+
+    def _insert_lines(self, cursor: Any, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert new lines (INSERT_COLUMNS tuples); return their ids in the order of `rows`."""
+        if connection.vendor == "postgresql":
+            # Take the ids from the column's sequence first, so COPY needs no RETURNING nor a read-back.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [TariffLine._meta.db_table, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            bulk_insert(
+                cursor,
+                self.line_table,
+                ("id", *self.INSERT_COLUMNS),
+                [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
+            )
+            return ids
+        # Elsewhere (SQLite): read back the rows above the highest id before the insert, by key.
+        cursor.execute(f"SELECT max(id) FROM {self.line_table}")  # noqa: S608 - constant table name
+        mark = cursor.fetchone()[0] or 0
+        bulk_insert(cursor, self.line_table, self.INSERT_COLUMNS, rows)
+        cursor.execute(
+            f"SELECT code, ciq_code, {self._date_sql('valid_from')}, id FROM {self.line_table} "  # noqa: S608 - constant names
+            "WHERE jurisdiction_id = %s AND id > %s",
+            [self.jurisdiction.pk, mark],
+        )
+        inserted = {(code, ciq, str(valid_from)): pk for code, ciq, valid_from, pk in cursor.fetchall()}
+        return [inserted[(row[1], row[2], row[3])] for row in rows]
 
     def overlaps(self) -> list[RowIssue]:
         """Versions of one code + CIQ code whose periods overlap, in the file or against the database."""
         issues: list[RowIssue] = []
-        before = self.before or {}
-        for (code, ciq), versions in self.periods.items():
+        stored = self.stored or {}
+        more = self.more
+        for key, first in self.periods.items():
+            versions = more.get(key)
+            if versions is None:
+                one = stored.get(key)
+                if one is None or (one[0] == first[0] and key not in self.stored_more):
+                    continue  # one version, new or replacing the stored one: nothing to overlap
+                versions = [first]
+            before = self._stored_versions(key)
             in_file = {valid_from for valid_from, _to, _line in versions}
             periods: list[tuple[str, str | None, int]] = list(versions)
-            periods += [(f, t, 0) for f, t in before.get((code, ciq), []) if f not in in_file]
+            periods += [(f, t, 0) for f, t, _pk, _digest in before if f not in in_file]
             if len(periods) < 2:
                 continue
+            code, ciq = key
             periods.sort()
             for previous, current in zip(periods, periods[1:], strict=False):
                 if previous[1] is None or previous[1] >= current[0]:
@@ -286,6 +333,56 @@ class LineWriter:
                     )
         issues.sort(key=lambda issue: issue.line)
         return issues
+
+
+def _add_to_set(by_set: dict[str, tuple[tuple[RateRow, ...], list[int]]], record: LineRecord, pk: int) -> None:
+    if record.rates:
+        key = record.rates_repr or repr(record.rates)
+        entry = by_set.get(key)
+        if entry is None:
+            by_set[key] = (record.rates, [pk])
+        else:
+            entry[1].append(pk)
+
+
+#: A rate shared by at least this many lines of a batch is inserted by one set-based statement.
+SHARED_RATE_LINES = 16
+
+
+def insert_rates(cursor: Any, table: str, sets: Iterable[tuple[tuple[RateRow, ...], list[int]]]) -> None:
+    """Insert the rates of lines into `table` (DutyRate's): each rate set's rows for each of its line ids.
+
+    A schedule repeats a few hundred rates over 100,000 lines, so a rate shared by many lines goes in
+    with one INSERT … SELECT over the line ids (a JSON array on SQLite, an array on PostgreSQL) instead
+    of one row tuple per line; the rest is bulk-inserted row by row. Rates get their ids rate by rate,
+    in the order the batch first uses them (pages order a line's rates by kind and agreement first).
+    """
+    lines_of: dict[RateRow, list[int]] = {}
+    for rates, pks in sets:
+        for rate in rates:
+            shared = lines_of.get(rate)
+            if shared is None:
+                lines_of[rate] = list(pks)
+            else:
+                shared.extend(pks)
+    columns = LineWriter.RATE_COLUMNS
+    names = ", ".join(columns)
+    if connection.vendor == "postgresql":  # the casts follow RATE_COLUMNS
+        select = "SELECT unnest(%s::bigint[]), %s, %s, %s, %s::numeric, %s::numeric, %s, %s, %s, %s, %s::boolean"
+    elif connection.vendor == "sqlite" and connection.features.supports_json_field:
+        select = "SELECT value, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM json_each(%s)"
+    else:
+        select = ""
+    rows: list[tuple[Any, ...]] = []
+    for rate, pks in lines_of.items():
+        if select and len(pks) >= SHARED_RATE_LINES:
+            ids: Any = pks if connection.vendor == "postgresql" else f"[{','.join(map(str, pks))}]"
+            params = [ids, *rate] if connection.vendor == "postgresql" else [*rate, ids]
+            cursor.execute(f"INSERT INTO {table} ({names}) {select}", params)  # noqa: S608 - constant names
+        else:
+            rows.extend((pk, *rate) for pk in pks)
+    if rows:
+        bulk_insert(cursor, table, columns, rows)
 
 
 def bulk_insert(cursor: Any, table: str, columns: Iterable[str], rows: list[tuple[Any, ...]]) -> None:
@@ -391,6 +488,10 @@ class TariffImporter(Importer[LineRecord]):
         ("consumption", RateKind.CONSUMPTION.value),
     )
     AGREEMENT_RATES = (("conventional", RateKind.CONVENTIONAL.value), ("preferential", RateKind.PREFERENTIAL.value))
+    RATE_COLUMNS = tuple(column for column, _kind in (*SIMPLE_RATES, *AGREEMENT_RATES))
+    #: The other checked columns, memoised together: a schedule repeats a few hundred combinations.
+    FIELD_COLUMNS = ("vat", "supervision_conditions", "inspection_categories", "unit_1", "unit_2")
+    batch_size = 10_000
 
     def clean_options(self) -> None:
         self.jurisdiction = jurisdiction_option(self.option_values["jurisdiction"])
@@ -409,10 +510,14 @@ class TariffImporter(Importer[LineRecord]):
         self.source = self.option_values["source"][:200]
         self.edition = self.option_values["hs_edition"] or "HS2022"
         self.rate_cache: dict[tuple[str, str], tuple[RateRow, ...]] = {}
+        #: Memo tables of one run, keyed by the cells' text; a bad value is never memoised.
+        self.rate_sets: dict[tuple[str | None, ...], RateSet] = {}
+        self.field_sets: dict[tuple[str | None, ...], tuple[str | None, str, str, str, str]] = {}
+        self.periods: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def _code(self, text: str) -> str:
         digits = text.replace(".", "").replace(" ", "")
-        if not digits.isdigit():
+        if not (digits.isascii() and digits.isdigit()):
             raise RowError(_("“%(code)s”: a commodity code has digits only.") % {"code": text}, column="code")
         if not self.shortest <= len(digits) <= self.longest:
             if len(digits) == self.shortest - 1:
@@ -467,23 +572,14 @@ class TariffImporter(Importer[LineRecord]):
                 rows = (_rate_row(kind, rate),)
         except RateSyntaxError as exc:
             raise RowError(str(exc), column=column) from None
+        if len(self.rate_cache) >= MEMO_LIMIT:
+            self.rate_cache.clear()
         self.rate_cache[(column, text)] = rows
         return rows
 
-    def parse(self, row: Mapping[str, str], line: int) -> LineRecord:
+    def _rate_set(self, row: Mapping[str, str], key: tuple[str | None, ...]) -> RateSet:
+        """All rate rows of a line from its rate cells, memoised by the cells' text."""
         get = row.get
-        code = self._code(row["code"])
-        ciq = get("ciq_code", "")
-        if ciq and not _CIQ.fullmatch(ciq):
-            raise RowError(_("“%(ciq)s”: a CIQ sub-code has 3 digits.") % {"ciq": ciq}, column="ciq_code")
-        valid_from = parse_date(row["valid_from"], "valid_from", required=True)
-        assert valid_from is not None
-        valid_to = parse_date(get("valid_to", ""), "valid_to", required=False)
-        if valid_to is not None and valid_to < valid_from:
-            raise RowError(
-                _("valid_to %(to)s is before valid_from %(from)s.") % {"to": valid_to, "from": valid_from},
-                column="valid_to",
-            )
         rates: list[RateRow] = []
         for column, kind in self.SIMPLE_RATES:
             text = get(column, "")
@@ -495,6 +591,14 @@ class TariffImporter(Importer[LineRecord]):
             text = get(column, "")
             if text:
                 rates.extend(self._column_rates(column, kind, text))
+        if len(self.rate_sets) >= MEMO_LIMIT:
+            self.rate_sets.clear()
+        made = self.rate_sets[key] = rate_set(tuple(rates))
+        return made
+
+    def _fields(self, row: Mapping[str, str], key: tuple[str | None, ...]) -> tuple[str | None, str, str, str, str]:
+        """VAT, supervision conditions, inspection categories and the two units, checked, memoised together."""
+        get = row.get
         vat_text = get("vat", "")
         vat: str | None = None
         if vat_text:
@@ -515,22 +619,64 @@ class TariffImporter(Importer[LineRecord]):
                 _("“%(text)s”: inspection categories are letters separated by “/”, e.g. “M/N”.") % {"text": categories},
                 column="inspection_categories",
             )
+        fields = (
+            vat,
+            conditions,
+            categories,
+            self._unit(get("unit_1", ""), "unit_1"),
+            self._unit(get("unit_2", ""), "unit_2"),
+        )
+        if len(self.field_sets) >= MEMO_LIMIT:
+            self.field_sets.clear()
+        self.field_sets[key] = fields
+        return fields
+
+    def _period(self, key: tuple[str, str]) -> tuple[str, str | None]:
+        valid_from = parse_date(key[0], "valid_from", required=True)
+        assert valid_from is not None
+        valid_to = parse_date(key[1], "valid_to", required=False)
+        if valid_to is not None and valid_to < valid_from:
+            raise RowError(
+                _("valid_to %(to)s is before valid_from %(from)s.") % {"to": valid_to, "from": valid_from},
+                column="valid_to",
+            )
+        if len(self.periods) >= MEMO_LIMIT:
+            self.periods.clear()
+        period = self.periods[key] = (valid_from, valid_to)
+        return period
+
+    def parse(self, row: Mapping[str, str], line: int) -> LineRecord:
+        # Checks in the order of the columns; every check of repeated text is memoised (see clean_options).
+        get = row.get
+        code = row["code"]
+        if not (code.isascii() and code.isdigit() and self.shortest <= len(code) <= self.longest):
+            code = self._code(code)
+        ciq = get("ciq_code", "")
+        if ciq and not _CIQ.fullmatch(ciq):
+            raise RowError(_("“%(ciq)s”: a CIQ sub-code has 3 digits.") % {"ciq": ciq}, column="ciq_code")
+        period_key = (row["valid_from"], get("valid_to", ""))
+        valid_from, valid_to = self.periods.get(period_key) or self._period(period_key)
+        rate_key = tuple(map(get, self.RATE_COLUMNS))
+        rates, rates_repr = self.rate_sets.get(rate_key) or self._rate_set(row, rate_key)
+        field_key = tuple(map(get, self.FIELD_COLUMNS))
+        vat, conditions, categories, unit_1, unit_2 = self.field_sets.get(field_key) or self._fields(row, field_key)
         record = LineRecord(
-            code=code,
-            ciq_code=ciq,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            description_en=get("description_en", ""),
-            description_zh=get("description_zh", ""),
-            unit_1=self._unit(get("unit_1", ""), "unit_1"),
-            unit_2=self._unit(get("unit_2", ""), "unit_2"),
-            vat_rate=vat,
-            supervision_conditions=conditions,
-            inspection_categories=categories,
-            hs_edition=self.edition,
-            source=self.source,
-            rates=tuple(rates),
-            line=line,
+            code,
+            ciq,
+            valid_from,
+            valid_to,
+            get("description_en", ""),
+            get("description_zh", ""),
+            unit_1,
+            unit_2,
+            vat,
+            conditions,
+            categories,
+            self.edition,
+            self.source,
+            rates,
+            line,
+            rates_repr,
         )
         earlier = self.writer.remember(record)
         if earlier is not None:
@@ -748,6 +894,7 @@ class UsHtsImporter(Importer[LineRecord]):
     label = gettext_lazy("US Harmonized Tariff Schedule")
     format_doc = "docs/reference/tariff-formats.md#us-hts-us-hts"
     formats = ("csv",)
+    batch_size = 10_000
     columns = (
         Column("seq", required=False),
         Column("htsno"),
@@ -776,13 +923,15 @@ class UsHtsImporter(Importer[LineRecord]):
             raise ValidationFailed.on("valid_from", _("Dates are YYYY-MM-DD.")) from None
         self.jurisdiction, _created = Jurisdiction.objects.get_or_create(code="US", defaults=US_JURISDICTION)
         self.writer = LineWriter(self.jurisdiction)
+        #: The open indent levels above the current row: (indent, the path of descriptions down to it).
         self.stack: list[tuple[int, str]] = []
-        self.parent_rates: tuple[str, tuple[RateRow, ...]] = ("", ())
+        self.parent_rates: tuple[str, RateSet] = ("", rate_set(()))
         self.counts = UsRateCounts()
         self.unparsed_texts: dict[str, int] = {}
-        self.rate_cache: dict[tuple[str, str, str], tuple[tuple[RateRow, ...], int, int]] = {}
+        self.rate_cache: dict[tuple[str, str, str], tuple[RateSet, int, int]] = {}
+        self.source = self.option_values["source"][:200]
 
-    def _rates(self, general: str, special: str, other: str) -> tuple[RateRow, ...]:
+    def _rates(self, general: str, special: str, other: str) -> RateSet:
         """The rate rows of one line's three columns, cached by their text; the counts go up per line."""
         key = (general, special, other)
         cached = self.rate_cache.get(key)
@@ -799,13 +948,16 @@ class UsHtsImporter(Importer[LineRecord]):
             for us, programmes in groups.values():
                 rows.append(self._row(RateKind.PREFERENTIAL.value, us.text, us.parsed, programmes))
             unparsed = sum(1 for row in rows if row[9])
-            cached = self.rate_cache[key] = (tuple(rows), len(rows) - unparsed, unparsed)
+            if len(self.rate_cache) >= MEMO_LIMIT:
+                self.rate_cache.clear()
+            cached = self.rate_cache[key] = (rate_set(tuple(rows)), len(rows) - unparsed, unparsed)
         rates, parsed, unparsed = cached
         self.counts.parsed += parsed
         self.counts.unparsed += unparsed
-        for row in rates:
-            if row[9]:
-                self.unparsed_texts[row[8]] = self.unparsed_texts.get(row[8], 0) + 1
+        if unparsed:
+            for row in rates[0]:
+                if row[9]:
+                    self.unparsed_texts[row[8]] = self.unparsed_texts.get(row[8], 0) + 1
         return rates
 
     @staticmethod
@@ -825,10 +977,12 @@ class UsHtsImporter(Importer[LineRecord]):
                 _("“%(indent)s” is not an indent level.") % {"indent": row["indent"]}, column="indent"
             ) from None
         description = " ".join(row["description"].split())
-        while self.stack and self.stack[-1][0] >= indent:
-            self.stack.pop()
-        path = [text.rstrip(":") for _level, text in self.stack]
-        self.stack.append((indent, description))
+        stack = self.stack
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = stack[-1][1] if stack else ""
+        own = description.rstrip(":")
+        stack.append((indent, f"{path}: {own}" if path else own))
         digits = row["htsno"].replace(".", "").strip()
         if len(digits) < 8:
             return None  # headings, subheadings and text rows only give descriptions
@@ -837,11 +991,11 @@ class UsHtsImporter(Importer[LineRecord]):
                 _("“%(code)s” is not an 8- or 10-digit HTS number.") % {"code": row["htsno"]}, column="htsno"
             )
         general, special, other = row["general"], row["special"], row["other"]
-        if general.strip().lower() == "no change":
+        if len(general) == 9 and general.lower() == "no change":  # cells come stripped
             general = ""
-        if special.strip().lower() == "no change":
+        if len(special) == 9 and special.lower() == "no change":
             special = ""
-        if other.strip().lower() == "no change":
+        if len(other) == 9 and other.lower() == "no change":
             other = ""
         if len(digits) == 10 and not (general or special or other) and digits.startswith(self.parent_rates[0]):
             rates = self.parent_rates[1]
@@ -856,7 +1010,7 @@ class UsHtsImporter(Importer[LineRecord]):
             ciq_code="",
             valid_from=self.valid_from,
             valid_to=self.valid_to,
-            description_en=": ".join([*path, description])[:4000],
+            description_en=(f"{path}: {description}" if path else description)[:4000],
             description_zh="",
             unit_1=units[0] if units else "",
             unit_2=units[1] if len(units) > 1 else "",
@@ -864,9 +1018,10 @@ class UsHtsImporter(Importer[LineRecord]):
             supervision_conditions="",
             inspection_categories="",
             hs_edition="HS2022",
-            source=self.option_values["source"][:200],
-            rates=rates,
+            source=self.source,
+            rates=rates[0],
             line=line,
+            rates_repr=rates[1],
         )
         earlier = self.writer.remember(record)
         if earlier is not None:

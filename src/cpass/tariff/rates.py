@@ -152,12 +152,16 @@ def parse_agreement_rates(text: str) -> tuple[AgreementRate, ...]:
 
 # -- US HTS rate text ------------------------------------------------------------------------
 
+#: A number of the US schedule: “6.8”, or with a vulgar fraction, “33 1/3” (whole part optional).
+_US_NUMBER = r"\d+(?:\.\d+)?(?:\s+\d+/\d+)?|\d+/\d+"
 #: Where the US schedule writes amounts per a unit (¢/kg, $/doz.): its unit words, normalised.
 _US_TERM = re.compile(
-    r"(?:(?P<pct>\d+(?:\.\d+)?)\s*%"
-    r"|(?P<cents>\d+(?:\.\d+)?)\s*¢\s*(?:/\s*(?P<cunit>[A-Za-z][A-Za-z0-9 .²³]*?)|(?P<ceach>each))"
-    r"|\$\s*(?P<dollars>\d+(?:\.\d+)?)\s*(?:/\s*(?P<dunit>[A-Za-z][A-Za-z0-9 .²³]*?)|(?P<deach>each)))"
+    rf"(?:(?P<pct>{_US_NUMBER})\s*%"
+    rf"|(?P<cents>{_US_NUMBER})\s*¢\s*(?:/\s*(?P<cunit>[A-Za-z][A-Za-z0-9 .²³]*?)|(?P<ceach>each))"
+    rf"|\$\s*(?P<dollars>{_US_NUMBER})\s*(?:/\s*(?P<dunit>[A-Za-z][A-Za-z0-9 .²³]*?)|(?P<deach>each)))"
 )
+#: Rates are stored with 4 decimal places (DutyRate.ad_valorem, specific_amount): 33 1/3% is 33.3333.
+_US_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -172,9 +176,27 @@ def _us_unit(unit: str) -> str:
     return unit.strip().rstrip(".").strip()[:10]
 
 
+def _us_number(text: str) -> Decimal | None:
+    """“6.8” → 6.8, “33 1/3” → 33.3333 (rounded to the stored 4 places); None for an improper
+    fraction (“1 3/2”, “1/0”), which is then kept as text rather than guessed."""
+    whole, _space, fraction = text.rpartition(" ") if "/" in text else (text, "", "")
+    if not fraction:
+        return Decimal(whole)
+    numerator, denominator = (int(part) for part in fraction.split("/"))
+    if denominator == 0 or (whole and numerator >= denominator):
+        return None
+    return _stored(Decimal(whole.strip() or 0) + Decimal(numerator) / Decimal(denominator))
+
+
+def _stored(value: Decimal) -> Decimal:
+    """`value` rounded to the 4 decimal places the database keeps, when it has more."""
+    exponent = value.as_tuple().exponent
+    return value.quantize(_US_PLACES) if isinstance(exponent, int) and exponent < -4 else value
+
+
 @lru_cache(maxsize=8192)
 def parse_us_rate(text: str) -> UsRate | None:
-    """“Free”, “6.8%”, “4.4¢/kg”, “$1.035/kg”, “1.5¢/kg + 5%”, “$2.25/doz. + 9%”, “25¢/liter”.
+    """“Free”, “6.8%”, “33 1/3%”, “4.4¢/kg”, “$1.035/kg”, “1.5¢/kg + 5%”, “$2.25/doz. + 9%”, “25¢/liter”.
 
     Anything else (“See 9903.88.15”, “The rate applicable to …”, three-part rates, “on the
     drained weight”) is returned unparsed, never guessed.
@@ -197,18 +219,21 @@ def parse_us_rate(text: str) -> UsRate | None:
         if match["pct"] is not None:
             if ad_valorem is not None:
                 return UsRate(text, None)
-            ad_valorem = Decimal(match["pct"])
+            ad_valorem = _us_number(match["pct"])
+            if ad_valorem is None:
+                return UsRate(text, None)
         else:
             if amount is not None:
                 return UsRate(text, None)
             if match["cents"] is not None:
-                amount = Decimal(match["cents"]) / 100
+                cents = _us_number(match["cents"])
+                amount = None if cents is None else _stored(cents / 100)
                 unit = _us_unit(match["cunit"] or match["ceach"])
             else:
-                amount = Decimal(match["dollars"])
+                amount = _us_number(match["dollars"])
                 unit = _us_unit(match["dunit"] or match["deach"])
             currency = "USD"
-            if not unit:
+            if amount is None or not unit:
                 return UsRate(text, None)
     compound = ad_valorem is not None and amount is not None
     return UsRate(

@@ -212,7 +212,8 @@ def _xlsx(rows: list[list[object]], *, merge: str = "") -> io.BytesIO:
         (io.BytesIO(b"\x81\x30\x81\x30sku\xff\xfe\xff,name\n" * 40), "products.csv", "neither UTF-8 nor GB18030"),
         (io.BytesIO(b"not a zip at all"), "products.xlsx", "not a readable XLSX"),
         (io.BytesIO(b"sku,name_zh\nA,x\n"), "products.txt", "not a CSV, XLSX or JSON file"),
-        (io.BytesIO(b'{"sku": "A"}'), "products.json", "no rows"),
+        (io.BytesIO(b'{"sku": "A"}'), "products.json", "not an array of objects"),
+        (io.BytesIO(b"[]"), "products.json", "no rows"),
         (io.BytesIO("name_zh,brand\n齿轮泵,Bosch\n".encode()), "products.csv", "Missing column(s): sku"),
     ],
 )

@@ -353,3 +353,76 @@ def test_the_demo_element_file_is_json(china: Jurisdiction) -> None:
     assert all(set(item) <= {"code_prefix", "elements", "valid_from", "valid_to"} for item in items)
     result = load("declaration-elements", json.dumps(items[:1]), "e.json", jurisdiction="CN")
     assert (result.committed, result.written) == (True, 1)
+
+
+# -- bulk paths ----------------------------------------------------------------------------------
+
+
+def _many_lines(count: int, mfn: str = "8%") -> str:
+    rows = [HEADER]
+    for number in range(count):
+        general = "35%" if number % 2 else "30%"
+        conventional = '"RCEP[JPN]=5.3%; RCEP[KOR]=4.3%"'
+        rows.append(f"{8413600000 + number},,Pump {number},泵,001,,{mfn},{general},{conventional},,13,2025-01-01,")
+    return "\n".join(rows)
+
+
+def _rates_by_line() -> dict[str, list[tuple[str, str, str, Decimal | None]]]:
+    rates: dict[str, list[tuple[str, str, str, Decimal | None]]] = {}
+    for code, kind, agreement, origins, ad_valorem in DutyRate.objects.order_by(
+        "line__code", "kind", "origin_countries"
+    ).values_list("line__code", "kind", "agreement", "origin_countries", "ad_valorem"):
+        rates.setdefault(code, []).append((kind, agreement, origins, ad_valorem))
+    return rates
+
+
+def test_rates_shared_by_many_lines_are_stored_once_per_line_and_replaced_on_change(china: Jurisdiction) -> None:
+    """40 lines: their MFN and conventional rates (and each general rate, 20 lines) take the set-based path."""
+    assert load("tariff", _many_lines(40), jurisdiction="CN").written == 40
+    rates = _rates_by_line()
+    assert len(rates) == 40
+    assert rates["8413600001"] == [
+        ("conventional", "RCEP", "JPN", Decimal("5.3")),
+        ("conventional", "RCEP", "KOR", Decimal("4.3")),
+        ("general", "", "", Decimal(35)),
+        ("mfn", "", "", Decimal(8)),
+    ]
+    assert rates["8413600000"][2] == ("general", "", "", Decimal(30))
+    assert DutyRate.objects.count() == 160
+    assert load("tariff", _many_lines(40), jurisdiction="CN").written == 0
+    changed = load("tariff", _many_lines(40, mfn="7%"), jurisdiction="CN")
+    assert (changed.committed, changed.written) == (True, 40)
+    assert DutyRate.objects.count() == 160
+    assert {rate[3] for line in _rates_by_line().values() for rate in line if rate[0] == "mfn"} == {Decimal(7)}
+
+
+def test_a_row_shorter_than_the_header_reads_the_missing_cells_as_empty(china: Jurisdiction) -> None:
+    header = "code,description_en,mfn,valid_from,valid_to,vat"
+    result = load("tariff", f"{header}\n8413602100,Gear pumps,8%,2025-01-01\n", jurisdiction="CN")
+    assert (result.committed, result.written) == (True, 1)
+    line = TariffLine.objects.get(code="8413602100")
+    assert (line.valid_to, line.vat_rate, line.description_en) == (None, None, "Gear pumps")
+
+
+def test_several_stored_versions_of_a_code_reload_without_writing(china: Jurisdiction) -> None:
+    closed = PUMP.replace("2025-01-01,", "2025-01-01,2025-12-31")
+    next_year = PUMP.replace("8%,35%", "6%,35%").replace("2025-01-01,", "2026-01-01,")
+    content = "\n".join([HEADER, closed, next_year, BEER])
+    assert load("tariff", content, jurisdiction="CN").written == 3
+    again = load("tariff", content, jurisdiction="CN")
+    assert (again.committed, again.written, again.issue_count) == (True, 0, 0)
+    reopened = load("tariff", "\n".join([HEADER, PUMP]), jurisdiction="CN")
+    assert issues(reopened) == [
+        (
+            2,
+            "valid_from",
+            "8413602100: the period 2025-01-01–open overlaps the version already loaded (2026-01-01–open).",
+        )
+    ]
+
+
+def test_commodity_codes_with_dots_are_read_and_non_ascii_digits_refused(china: Jurisdiction) -> None:
+    dotted = load("tariff", "\n".join([HEADER, PUMP.replace("8413602100", "8413.60.21.00")]), jurisdiction="CN")
+    assert (dotted.committed, TariffLine.objects.get().code) == (True, "8413602100")
+    wide = load("tariff", "\n".join([HEADER, BEER.replace("2203000000", "２２０３０００００")]), jurisdiction="CN")
+    assert issues(wide) == [(2, "code", "“２２０３０００００”: a commodity code has digits only.")]

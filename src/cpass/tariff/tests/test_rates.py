@@ -151,3 +151,37 @@ def test_us_special_column_gives_one_rate_per_programme() -> None:
     assert parse_us_special("") == ()
     odd = parse_us_special("Free, see note 3")
     assert [(code, us.text, us.parsed) for code, us in odd] == [("", "Free, see note 3", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "ad_valorem", "amount"),
+    [
+        ("33 1/3%", Decimal("33.3333"), None),
+        ("33 1/3 %", Decimal("33.3333"), None),
+        ("1/2%", Decimal("0.5"), None),
+        ("12 1/2%", Decimal("12.5"), None),
+        ("1 1/2¢/kg + 33 1/3%", Decimal("33.3333"), Decimal("0.015")),
+    ],
+)
+def test_us_fractional_rates_parse_to_the_stored_four_places(
+    text: str, ad_valorem: Decimal, amount: Decimal | None
+) -> None:
+    us = parse_us_rate(text)
+    assert us is not None
+    assert us.parsed is not None
+    assert (us.parsed.ad_valorem, us.parsed.specific_amount, us.text) == (ad_valorem, amount, text)
+
+
+@pytest.mark.parametrize("text", ["1 3/2%", "1/0%", "33 1/3/4%"])
+def test_us_fractions_that_are_not_proper_stay_text(text: str) -> None:
+    us = parse_us_rate(text)
+    assert us is not None
+    assert (us.text, us.parsed) == (text, None)
+
+
+def test_us_special_column_reads_fractional_rates() -> None:
+    special = parse_us_special("33 1/3% (A,JO)")
+    assert [(code, us.parsed.ad_valorem if us.parsed else None) for code, us in special] == [
+        ("A", Decimal("33.3333")),
+        ("JO", Decimal("33.3333")),
+    ]
