@@ -6,6 +6,7 @@ from cpass.accounts.api import router as accounts_router
 from cpass.audit.api import router as audit_router
 from cpass.classification.api import router as classification_router
 from cpass.core.api import CpassAPI, SessionActorAuth, TokenAuth
+from cpass.customs.api import router as customs_router
 from cpass.documents.api import router as documents_router
 from cpass.fx.api import router as fx_router
 from cpass.imports.api import router as imports_router
@@ -43,3 +44,4 @@ api.add_router("/tariff", tariff_router, tags=["tariff"])
 api.add_router("/classification", classification_router, tags=["classification"])
 api.add_router("/parties", parties_router, tags=["parties"])
 api.add_router("/products", products_router, tags=["products"])
+api.add_router("/customs", customs_router, tags=["customs"])

@@ -136,13 +136,17 @@ def problem(
 
 
 def _field_path(loc: Sequence[Any]) -> str:
-    parts = [str(p) for p in loc]
+    """("body", "payload", "items", 2, "currency") → "items[2].currency", as services name fields."""
+    parts = list(loc)
     # ninja prefixes body fields with ("body", "<param name>"); people care about the field itself.
     if len(parts) >= 2 and parts[0] == "body":
         parts = parts[2:] if len(parts) > 2 else parts[1:]
     elif parts and parts[0] in {"query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
-    return ".".join(parts)
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
 
 
 def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:

@@ -7,6 +7,9 @@ from typing import Any
 from cpass.core.actor import Actor
 from cpass.documents.models import Document
 from cpass.organizations.selectors import active_grants_given_by, enterprises_granting
+from cpass.parties.choices import ScreeningStatus
+from cpass.parties.models import Party
+from cpass.products.models import Product
 
 
 def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
@@ -15,6 +18,12 @@ def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
     return {
         "has_enterprise": True,
         "document_count": Document.objects.for_actor(actor, "read").count(),
+        "party_count": Party.objects.for_actor(actor, "read").filter(is_active=True).count(),
+        "parties_under_review": Party.objects.for_actor(actor, "read")
+        .filter(is_active=True, screening_status__in=[ScreeningStatus.REVIEW, ScreeningStatus.BLOCKED])
+        .count(),
+        "product_count": Product.objects.for_actor(actor, "read").count(),
+        "products_unclassified": Product.objects.for_actor(actor, "read").filter(hs_code="").count(),
         "clients": list(enterprises_granting(actor=actor)),
         "partners": list(active_grants_given_by(enterprise_id=actor.enterprise.pk).select_related("grantee")),
     }

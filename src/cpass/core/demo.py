@@ -1,5 +1,7 @@
-"""The demo world `make demo` loads: a Shanghai trading company, its customs broker / 3PL with
-partner access, users with every role, documents and a pending invitation.
+"""The demo world `make demo` loads: the platform reference data (our own small files: ports, exchange
+rates, a China tariff of a few dozen real lines, the HS search index), a Shanghai trading company, its
+customs broker / 3PL with partner access, users with every role, documents, parties (one awaiting a
+screening decision), products with their classification and a pending invitation.
 
 Everything goes through the services, so the demo also has a real change log. Loading twice
 changes nothing: the world is keyed on the trader's unified social credit code.
@@ -14,8 +16,10 @@ from django.db import transaction
 
 from cpass.accounts.models import User
 from cpass.accounts.services import user_mark_email_verified, user_register
+from cpass.classification import services as classification_services
 from cpass.core.actor import Actor
 from cpass.documents.services import document_create
+from cpass.fx import demo as fx_demo
 from cpass.organizations.models import Enterprise
 from cpass.organizations.selectors import actor_for
 from cpass.organizations.services import (
@@ -24,7 +28,11 @@ from cpass.organizations.services import (
     invitation_create,
     partner_grant_create,
 )
+from cpass.parties import demo as parties_demo
+from cpass.places import demo as places_demo
 from cpass.privacy.policy import CURRENT_POLICY_VERSION
+from cpass.products import demo as products_demo
+from cpass.tariff import demo as tariff_demo
 
 DEMO_PASSWORD = "cpass-demo-2026"
 TRADER_USCC = "91310115MA1K4DEMA4"
@@ -117,6 +125,7 @@ def _team(enterprise: Enterprise, owner_actor: Actor, people: list[tuple[str, st
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
     """Create the demo world if it is not there yet; return the logins to print."""
+    _reference_data()
     if not Enterprise.objects.filter(uscc=TRADER_USCC).exists():
         _build()
     logins = [
@@ -130,6 +139,15 @@ def load_demo() -> list[DemoLogin]:
     _staff()
     logins.append(DemoLogin(STAFF[0], STAFF[1], "platform staff (/operators/, needs two-factor)", "staff"))
     return logins
+
+
+def _reference_data() -> None:
+    """Platform-wide data every enterprise reads; each loader is an idempotent upsert."""
+    places_demo.load_demo()
+    fx_demo.load_demo()
+    tariff_demo.load_demo()
+    classification_services.rebuild_search_index()
+    classification_services.build_embeddings()
 
 
 def _build() -> None:
@@ -170,7 +188,11 @@ def _build() -> None:
     _team(broker, broker_actor, BROKER_PEOPLE)
 
     trader_actor = actor_for(user=trader_owner, enterprise_id=trader.pk)
-    partner_grant_create(actor=trader_actor, grantee_uscc=BROKER_USCC, module="documents", access="write")
+    for module in ("documents", "parties", "products"):
+        partner_grant_create(actor=trader_actor, grantee_uscc=BROKER_USCC, module=module, access="write")
+    broker_actor = actor_for(user=broker_owner, enterprise_id=broker.pk)  # now with the trader's grants
+    parties_demo.load_demo(trader=trader_actor, broker=broker_actor)
+    products_demo.load_demo(trader=trader_actor, broker=broker_actor)
 
     samples = [
         (

@@ -27,11 +27,72 @@ class NavItem:
 #: Apps add their top-level pages here, in display order.
 NAV_ITEMS: list[NavItem] = [
     NavItem("documents:list", _("Documents"), "documents"),
+    NavItem("parties:list", _("Parties"), "parties"),
+    NavItem("products:list", _("Products"), "products"),
+    NavItem("customs:calculator", _("Duty calculator"), "reference"),
     NavItem("reference:index", _("Reference data"), "reference"),
     NavItem("organizations:detail", _("Enterprise"), "organization"),
     NavItem("audit:changes", _("Change log"), "audit", "manage"),
     NavItem("imports:list", _("Imports"), "imports", "write"),
 ]
+
+
+@dataclass(frozen=True)
+class ReferenceSection:
+    """A card of the reference-data hub (/reference/): platform-wide data every enterprise reads."""
+
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    staff_only: bool = False
+
+
+REFERENCE_SECTIONS: list[ReferenceSection] = [
+    ReferenceSection(
+        "tariff:browse",
+        _("Tariff"),
+        _(
+            "HS nomenclature and national tariff lines: duty, VAT and consumption tax rates, units, supervision "
+            "conditions and declaration elements, by date and origin."
+        ),
+    ),
+    ReferenceSection(
+        "classification:search",
+        _("HS search"),
+        _("Find a commodity code by code or by words in English or Chinese."),
+    ),
+    ReferenceSection(
+        "classification:assistant",
+        _("Classification assistant"),
+        _("Describe a product and get the five most likely codes, with the reasons."),
+    ),
+    ReferenceSection(
+        "places:list",
+        _("Ports and places"),
+        _("UN/LOCODE locations: sea ports, airports, rail and road terminals, with coordinates."),
+    ),
+    ReferenceSection(
+        "fx:list",
+        _("Exchange rates"),
+        _("Daily rates by source, and the customs rate each jurisdiction applies on a date."),
+    ),
+    ReferenceSection(
+        "parties:restricted_lists",
+        _("Restricted-party lists"),
+        _("The denied-party lists every party is screened against."),
+        staff_only=True,
+    ),
+]
+
+
+def reference_sections(actor: Actor) -> list[dict[str, Any]]:
+    """The hub's cards the actor may open, with their URLs."""
+    staff = can_manage_reference(actor)
+    return [
+        {"url": reverse(section.url_name), "label": section.label, "description": section.description}
+        for section in REFERENCE_SECTIONS
+        if staff or not section.staff_only
+    ]
 
 
 def _visible(item: NavItem, actor: Actor) -> bool:

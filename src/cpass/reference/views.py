@@ -15,6 +15,7 @@ from cpass.audit.selectors import object_history
 from cpass.core.actor import Actor
 from cpass.core.errors import ServiceError
 from cpass.core.forms import add_service_error
+from cpass.core.navigation import reference_sections
 from cpass.core.platform import can_manage_reference, require_platform_staff
 from cpass.reference import selectors, services
 from cpass.reference.forms import EntryCreateForm, EntryEditForm, EntryFilterForm
@@ -29,8 +30,9 @@ def _actor(request: HttpRequest) -> Actor:
 @login_required
 @require_GET
 def table_list(request: HttpRequest) -> HttpResponse:
-    tables = selectors.table_list(actor=_actor(request))
-    return render(request, "reference/index.html", {"tables": tables})
+    actor = _actor(request)
+    tables = selectors.table_list(actor=actor)
+    return render(request, "reference/index.html", {"tables": tables, "sections": reference_sections(actor)})
 
 
 @login_required

@@ -1,0 +1,58 @@
+"""The duty calculator page: form, add-a-row, result with traces, inline errors, English and Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+URL = "/customs/calculator/"
+
+
+def rows(*items: dict[str, str]) -> dict[str, str]:
+    data = {"items-TOTAL_FORMS": str(len(items)), "items-INITIAL_FORMS": "0"}
+    for index, item in enumerate(items):
+        data.update({f"items-{index}-{key}": value for key, value in item.items()})
+    return data
+
+
+CAR = {"code": "8703233100", "origin": "DEU", "price": "30000", "currency": "EUR", "quantity_1": "1"}
+FORM = {"date": "2026-03-10", "direction": "import", "terms": "CIF", "calculate": "1"}
+
+
+def test_empty_form_and_add_a_row(login: Any, owner: Any) -> None:
+    client = login(owner)
+    page = client.get(URL).content.decode()
+    assert page.count('data-testid="item-row"') == 2
+    assert 'data-testid="calculation"' not in page
+    added = client.get(URL, {**rows(CAR), "date": "2026-03-10", "terms": "FOB", "add": "1"}).content.decode()
+    assert added.count('data-testid="item-row"') == 2
+    assert 'value="8703233100"' in added
+    assert Client().get(URL).status_code == 302
+
+
+def test_calculation_shows_results_and_traces(login: Any, owner: Any, demo: None) -> None:
+    client = login(owner)
+    page = client.get(URL, {**FORM, **rows(CAR, {"currency": "USD"})}).content.decode()
+    assert 'data-testid="calculation"' in page
+    assert page.count('data-testid="trace"') == 1
+    assert "Import duty" in page
+    assert "The MFN rate 15% applies." in page
+    chinese = client.get(URL, {**FORM, **rows(CAR)}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "进口关税" in chinese
+    assert "关税计税价格" in chinese
+    assert "税费计算器" in chinese
+    assert "法律依据" in chinese
+
+
+def test_errors_are_inline(login: Any, owner: Any, demo: None) -> None:
+    client = login(owner)
+    page = client.get(URL, {**FORM, **rows({**CAR, "currency": "CHF"})}).content.decode()
+    assert 'class="errorlist"><li>No CHF→CNY rate for 2026-03-10' in page
+    freight = client.get(URL, {**FORM, "terms": "FOB", **rows(CAR)}).content.decode()
+    assert "FOB prices exclude freight" in freight
+    half = client.get(URL, {**FORM, "freight_mode": "total", **rows(CAR)}).content.decode()
+    assert "Enter the amount or rate." in half
