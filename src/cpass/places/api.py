@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
@@ -22,10 +21,11 @@ def place_list(
     q: str | None = None,
     country: str | None = None,
     function: str | None = None,
-) -> QuerySet[Location]:
+) -> selectors.LocationSearch:
     """`q`: code prefix ("CNSHA", "CN SHA") or the start of the name or of a word in it (case and accents
     ignored; Chinese matches as pinyin). `country`: ISO alpha-2. `function`: port, airport, rail, road,
-    postal, icd, fixed, border. Ranked: exact code, code prefix, name prefix, then sea ports and airports first."""
+    postal, icd, fixed, border. Ranked: exact code, code prefix, exact name, name prefix, word prefix;
+    within each, sea ports and airports first."""
     return selectors.location_search(actor=request_actor(request), q=q, country=country, function=function)
 
 

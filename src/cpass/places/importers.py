@@ -25,7 +25,7 @@ from cpass.core.errors import ValidationFailed
 from cpass.imports.framework import Column, Importer, Option, RowError, RowIssue, register
 from cpass.places.geo import Point, suspect_points
 from cpass.places.models import CoordinatesSource, Location, LocationKey
-from cpass.places.text import key_tails, search_key
+from cpass.places.text import search_key, word_tails
 
 CODE = re.compile(r"[A-Z]{2}[A-Z0-9]{3}")
 STATUSES = frozenset({"AA", "AC", "AF", "AI", "AM", "AQ", "AS", "RL", "RN", "RQ", "RR", "QQ", "UR", "XX"})
@@ -55,6 +55,7 @@ FIELDS = (
     "status",
     "function",
     *(flag for _char, flag in FUNCTION_FLAGS),
+    "is_major",
     "iata",
     "latitude",
     "longitude",
@@ -188,6 +189,7 @@ class LocodeImporter(Importer[LocationRow]):
             status,
             row["function"].upper(),
             *flags.values(),
+            flags["is_seaport"] or flags["is_airport"],
             iata,
             latitude,
             longitude,
@@ -299,11 +301,7 @@ class LocodeImporter(Importer[LocationRow]):
             if keyed:
                 cursor.executemany(
                     sql.insert_key,
-                    [
-                        (location_id, tail, position)
-                        for location_id, key in keyed
-                        for position, tail in enumerate(key_tails(key))
-                    ],
+                    [(location_id, tail) for location_id, key in keyed for tail in word_tails(key)],
                 )
         return {row.unlocode for row in new} | {row.unlocode for row in changed}
 
@@ -331,7 +329,7 @@ class _Statements:
         # Safe: table/column names from model metadata and placeholders only (see the class docstring).
         self.insert_location = f"INSERT INTO {table} (unlocode, {self.columns}) VALUES (%s, {placeholders})"  # noqa: S608
         self.update_location = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608
-        self.insert_key = f"INSERT INTO {key_table} (location_id, {quote('key')}, position) VALUES (%s, %s, %s)"  # noqa: S608
+        self.insert_key = f"INSERT INTO {key_table} (location_id, {quote('key')}) VALUES (%s, %s)"  # noqa: S608
 
     def select_stored(self, count: int) -> str:
         placeholders = ", ".join(["%s"] * count)

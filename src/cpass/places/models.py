@@ -34,10 +34,12 @@ class Location(models.Model):
 
     `name` keeps the source's diacritics when they survived; `search_key` is the lower-case ASCII
     folding the search matches against (accent- and case-insensitive, Chinese input as pinyin).
+    `is_major` (sea port or airport) is stored, not derived, so that the search reads major places
+    first straight from an index (see cpass.places.selectors.location_search).
     """
 
     unlocode = models.CharField(_("UN/LOCODE"), max_length=5, unique=True)
-    country = models.CharField(_("country"), max_length=2, db_index=True)
+    country = models.CharField(_("country"), max_length=2)
     location = models.CharField(_("location code"), max_length=3)
     name = models.CharField(_("name"), max_length=100)
     name_ascii = models.CharField(_("name without diacritics"), max_length=100)
@@ -53,6 +55,7 @@ class Location(models.Model):
     is_icd = models.BooleanField(_("inland clearance depot"), default=False)
     is_fixed_transport = models.BooleanField(_("fixed transport installation"), default=False)
     is_border_crossing = models.BooleanField(_("border crossing"), default=False)
+    is_major = models.BooleanField(_("major (sea port or airport)"), default=False)
     iata = models.CharField(_("IATA code"), max_length=3, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -65,7 +68,13 @@ class Location(models.Model):
         ordering = ["unlocode"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        indexes = [models.Index(fields=["country", "search_key"], name="places_loc_country_key")]
+        # The orders the search reads in (selectors.location_search), so that each part of it stops
+        # after one page instead of sorting every match: the list by code, names, a country by name.
+        indexes = [
+            models.Index(fields=["-is_major", "unlocode"], name="places_loc_major_code"),
+            models.Index(fields=["-is_major", "search_key", "unlocode"], name="places_loc_major_name"),
+            models.Index(fields=["country", "-is_major", "search_key", "unlocode"], name="places_loc_country_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unlocode} {self.name}"
@@ -87,25 +96,22 @@ class Location(models.Model):
     def coordinates_suspect(self) -> bool:
         return self.coordinates_source == CoordinatesSource.SUSPECT
 
-    @property
-    def is_major(self) -> bool:
-        return self.is_seaport or self.is_airport
-
 
 class LocationKey(models.Model):
-    """One searchable tail of a location's name, from each word on ("shanghai pudong", "pudong").
-
-    A prefix range over `key` answers both "name starts with" (position 0) and "a word starts
-    with" in one index scan, on SQLite and PostgreSQL alike. Written only by the locode importer.
+    """One searchable tail of a location's name that starts at a later word ("shanghai pudong apt"
+    → "pudong apt", "apt"): a prefix range over `key` finds the names with a word starting with the
+    query. The name's own start is searched on `Location.search_key`. Written only by the locode importer.
     """
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="keys")
-    key = models.CharField(max_length=120, db_index=True)
-    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=120)
 
     class Meta:
         verbose_name = _("location search key")
         verbose_name_plural = _("location search keys")
+        # A plain index (not db_index): the search reads `key` by range, which PostgreSQL's
+        # pattern-ops index that db_index would add does not serve.
+        indexes = [models.Index(fields=["key"], name="places_key_key")]
 
     def __str__(self) -> str:
         return self.key

@@ -4,6 +4,7 @@ import pytest
 
 from cpass.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cpass.places import selectors
+from cpass.places.tests.factories import load_places, locode_row
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,63 @@ def test_token_without_reference_scope_is_refused(owner, make_actor, places):
         selectors.location_search(actor=actor, q="sha")
     with pytest.raises(PermissionDenied):
         selectors.location_get(actor=actor, unlocode="CNSHA")
+
+
+@pytest.fixture
+def ranked(db: None) -> None:
+    """Every ranked part of a search for "rotterdam" and for "ro", with a major and a minor place in each."""
+    load_places(
+        locode_row("NLRTM", "Rotterdam", function="1-34----"),  # exact name, major
+        locode_row("NLRTX", "Rotterdam", function="--3-----"),  # exact name, minor
+        locode_row("NLRTA", "Rotterdam Airport", function="---4----"),  # name prefix, major
+        locode_row("NLRTB", "Rotterdam Botlek", function="--3-----"),  # name prefix, minor
+        locode_row("DEXRT", "Port of Rotterdam West", function="1-------"),  # a later word, major
+        locode_row("BEXRT", "Nieuw Rotterdam", function="--3-----"),  # a later word, minor
+        locode_row("ROCND", "Constanta", function="1-------"),  # code prefix RO, major
+        locode_row("ROROM", "Roman", function="--3-----"),  # code prefix RO, minor; its name starts with "ro" too
+    )
+
+
+RANKED = {
+    "rotterdam": ["NLRTM", "NLRTX", "NLRTA", "NLRTB", "DEXRT", "BEXRT"],
+    # The code prefix first (Roman once, as a code), then names, then later words.
+    "ro": ["ROCND", "ROROM", "NLRTM", "NLRTA", "NLRTX", "NLRTB", "DEXRT", "BEXRT"],
+    # Up to three letters the later words are read in a second query, from four on in the same one.
+    "rot": ["NLRTM", "NLRTA", "NLRTX", "NLRTB", "DEXRT", "BEXRT"],
+    "NLRT": ["NLRTM", "NLRTA", "NLRTX", "NLRTB"],  # a code prefix: major first, then by name
+    "NLRTX": ["NLRTX"],
+    "": ["DEXRT", "NLRTA", "NLRTM", "ROCND", "BEXRT", "NLRTB", "NLRTX", "ROROM"],  # no query: major first, by code
+}
+
+
+@pytest.mark.parametrize("query", list(RANKED))
+def test_every_part_in_rank_order(actor, ranked, query):
+    search = selectors.location_search(actor=actor, q=query)
+    assert [location.unlocode for location in search] == RANKED[query]
+    assert (search.count(), len(search)) == (len(RANKED[query]), len(RANKED[query]))
+
+
+@pytest.mark.parametrize("query", list(RANKED))
+def test_every_slice_is_the_same_slice_of_the_whole(actor, ranked, query):
+    # Each slice is read on its own (parts cut at its end, word matches after the ranked parts): whatever
+    # the window, it must be that window of the whole ranking.
+    expected = RANKED[query]
+    for start in range(len(expected) + 2):
+        for stop in range(start, len(expected) + 3):
+            search = selectors.location_search(actor=actor, q=query)
+            assert [location.unlocode for location in search[start:stop]] == expected[start:stop], (start, stop)
+    search = selectors.location_search(actor=actor, q=query)
+    assert search[len(expected) - 1].unlocode == expected[-1]
+    with pytest.raises(IndexError):
+        search[len(expected)]
+    with pytest.raises(ValueError, match="Negative"):
+        search[-1]
+
+
+def test_filters_apply_to_every_part(actor, ranked):
+    assert codes(actor, q="rotterdam", country="NL") == ["NLRTM", "NLRTX", "NLRTA", "NLRTB"]
+    assert codes(actor, q="rotterdam", function="port") == ["NLRTM", "DEXRT"]
+    assert codes(actor, q="ro", country="RO") == ["ROCND", "ROROM"]
+    assert codes(actor, q="ro", country="DE") == ["DEXRT"]
+    assert codes(actor, country="NL") == ["NLRTA", "NLRTM", "NLRTB", "NLRTX"]
+    assert codes(actor, country="NL", function="airport") == ["NLRTA", "NLRTM"]
