@@ -15,6 +15,7 @@ from cpass.parties.api import router as parties_router
 from cpass.places.api import router as places_router
 from cpass.products.api import router as products_router
 from cpass.reference.api import router as reference_router
+from cpass.shipments.api import router as shipments_router
 from cpass.tariff.api import router as tariff_router
 
 # CpassAPI installs the problem+json handlers and the catch-all 404 (see cpass.core.api).
@@ -44,4 +45,5 @@ api.add_router("/tariff", tariff_router, tags=["tariff"])
 api.add_router("/classification", classification_router, tags=["classification"])
 api.add_router("/parties", parties_router, tags=["parties"])
 api.add_router("/products", products_router, tags=["products"])
+api.add_router("/shipments", shipments_router, tags=["shipments"])
 api.add_router("/customs", customs_router, tags=["customs"])

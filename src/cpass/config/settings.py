@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cpass.classification",
     "cpass.parties",
     "cpass.products",
+    "cpass.shipments",
     "cpass.customs",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("classification/", include("cpass.classification.urls")),
     path("parties/", include("cpass.parties.urls")),
     path("products/", include("cpass.products.urls")),
+    path("shipments/", include("cpass.shipments.urls")),
     path("customs/", include("cpass.customs.urls")),
     path("privacy/", include("cpass.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,8 @@ from cpass.organizations.selectors import active_grants_given_by, enterprises_gr
 from cpass.parties.choices import ScreeningStatus
 from cpass.parties.models import Party
 from cpass.products.models import Product
+from cpass.shipments.choices import ShipmentStatus
+from cpass.shipments.models import Shipment
 
 
 def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
@@ -21,6 +23,9 @@ def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
         "party_count": Party.objects.for_actor(actor, "read").filter(is_active=True).count(),
         "parties_under_review": Party.objects.for_actor(actor, "read")
         .filter(is_active=True, screening_status__in=[ScreeningStatus.REVIEW, ScreeningStatus.BLOCKED])
+        .count(),
+        "open_shipment_count": Shipment.objects.for_actor(actor, "read")
+        .exclude(status__in=[ShipmentStatus.CLOSED, ShipmentStatus.CANCELLED, ShipmentStatus.DELIVERED])
         .count(),
         "product_count": Product.objects.for_actor(actor, "read").count(),
         "products_unclassified": Product.objects.for_actor(actor, "read").filter(hs_code="").count(),

@@ -1,7 +1,8 @@
 """The demo world `make demo` loads: the platform reference data (our own small files: ports, exchange
 rates, a China tariff of a few dozen real lines, the HS search index), a Shanghai trading company, its
 customs broker / 3PL with partner access, users with every role, documents, parties (one awaiting a
-screening decision), products with their classification and a pending invitation.
+screening decision), products with their classification, shipments in several states and a pending
+invitation.
 
 Everything goes through the services, so the demo also has a real change log. Loading twice
 changes nothing: the world is keyed on the trader's unified social credit code.
@@ -32,6 +33,7 @@ from cpass.parties import demo as parties_demo
 from cpass.places import demo as places_demo
 from cpass.privacy.policy import CURRENT_POLICY_VERSION
 from cpass.products import demo as products_demo
+from cpass.shipments import demo as shipments_demo
 from cpass.tariff import demo as tariff_demo
 
 DEMO_PASSWORD = "cpass-demo-2026"
@@ -188,11 +190,12 @@ def _build() -> None:
     _team(broker, broker_actor, BROKER_PEOPLE)
 
     trader_actor = actor_for(user=trader_owner, enterprise_id=trader.pk)
-    for module in ("documents", "parties", "products"):
+    for module in ("documents", "parties", "products", "shipments"):
         partner_grant_create(actor=trader_actor, grantee_uscc=BROKER_USCC, module=module, access="write")
     broker_actor = actor_for(user=broker_owner, enterprise_id=broker.pk)  # now with the trader's grants
     parties_demo.load_demo(trader=trader_actor, broker=broker_actor)
     products_demo.load_demo(trader=trader_actor, broker=broker_actor)
+    shipments_demo.load_demo(trader=trader_actor, broker=broker_actor)
 
     samples = [
         (

@@ -31,6 +31,7 @@ MODULES: dict[str, Module] = {
         Module("documents", _("Documents")),
         Module("parties", _("Parties")),
         Module("products", _("Products")),
+        Module("shipments", _("Shipments")),
     ]
 }
 

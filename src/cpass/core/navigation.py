@@ -26,6 +26,7 @@ class NavItem:
 
 #: Apps add their top-level pages here, in display order.
 NAV_ITEMS: list[NavItem] = [
+    NavItem("shipments:list", _("Shipments"), "shipments"),
     NavItem("documents:list", _("Documents"), "documents"),
     NavItem("parties:list", _("Parties"), "parties"),
     NavItem("products:list", _("Products"), "products"),

@@ -12,6 +12,7 @@ from cpass.parties.choices import ScreeningStatus
 from cpass.parties.models import Party
 from cpass.places.models import Location
 from cpass.products.models import Product
+from cpass.shipments.models import Shipment
 from cpass.tariff.models import TariffLine
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def _counts() -> dict[str, int]:
         "places": Location.objects.count(),
         "rates": ExchangeRate.objects.count(),
         "search": HsSearchEntry.objects.count(),
+        "shipments": Shipment.objects.unscoped().count(),
     }
 
 
@@ -37,13 +39,15 @@ def test_demo_world_is_complete_and_idempotent() -> None:
     granted = set(
         PartnerGrant.objects.filter(grantor=trader, grantee__uscc=BROKER_USCC).values_list("module", flat=True)
     )
-    assert granted == {"documents", "parties", "products"}
+    assert granted == {"documents", "parties", "products", "shipments"}
     assert Party.objects.unscoped().filter(enterprise=trader, screening_status=ScreeningStatus.REVIEW).count() == 1
     assert Product.objects.unscoped().filter(enterprise=trader).exclude(hs_code="").count() >= 10
     assert TariffLine.objects.filter(jurisdiction__code="CN").count() >= 20
     assert Location.objects.filter(unlocode="CNSHA").exists()
     assert ExchangeRate.objects.exists()
     assert HsSearchEntry.objects.exists()
+    statuses = set(Shipment.objects.unscoped().filter(enterprise=trader).values_list("status", flat=True))
+    assert {"draft", "booked", "in_transit", "arrived", "cancelled"} <= statuses
 
     before = _counts()
     load_demo()

@@ -1,0 +1,195 @@
+"""/api/v1/shipments: an enterprise's shipments (jobs), their goods, containers and milestones."""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from cpass.core.actor import Actor
+from cpass.core.api import Pagination, request_actor
+from cpass.core.errors import PermissionDenied
+from cpass.core.idempotency import idempotent
+from cpass.shipments import selectors, services
+from cpass.shipments.models import Container, GoodsLine, Milestone, Shipment
+from cpass.shipments.schemas import (
+    ContainerCreateIn,
+    ContainerOut,
+    ContainerUpdateIn,
+    GoodsLineCreateIn,
+    GoodsLineOut,
+    GoodsLineUpdateIn,
+    MilestoneCreateIn,
+    MilestoneOut,
+    ShipmentCreateIn,
+    ShipmentOut,
+    ShipmentTransitionIn,
+    ShipmentUpdateIn,
+)
+
+router = Router()
+
+
+def _scoped(request: HttpRequest, action: str) -> Actor:
+    actor = request_actor(request)
+    if not actor.has_scope("shipments", action):
+        raise PermissionDenied(_("This API token lacks the shipments:%(action)s scope.") % {"action": action})
+    return actor
+
+
+@router.get("", response=list[ShipmentOut], summary="Shipments I can read: my enterprise's and my clients' shared ones")
+@paginate(Pagination)
+def shipment_list(
+    request: HttpRequest,
+    direction: str | None = None,
+    status: str | None = None,
+    port: str | None = None,
+    eta_from: datetime | None = None,
+    eta_to: datetime | None = None,
+    party: int | None = None,
+    q: str | None = None,
+    enterprise: int | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Shipment]:
+    """`port` is the port of loading or discharge (UN/LOCODE); `party` a consignor, consignee or notify party id;
+    `q` searches job number, references, bills, vessel and container numbers; `ordering` e.g. -eta."""
+    return selectors.shipment_list(
+        actor=_scoped(request, "read"),
+        direction=direction,
+        status=status,
+        port=port,
+        eta_from=eta_from,
+        eta_to=eta_to,
+        party_id=party,
+        q=q,
+        enterprise_id=enterprise,
+        ordering=ordering,
+    )
+
+
+@router.post("", response={201: ShipmentOut}, summary="Open a shipment (draft) with the next job number")
+@idempotent
+def shipment_create(request: HttpRequest, payload: ShipmentCreateIn) -> Status[Shipment]:
+    data = payload.dict(exclude_unset=True)
+    shipment = services.shipment_create(actor=_scoped(request, "write"), **data)
+    return Status(201, shipment)
+
+
+@router.get("/{int:shipment_id}", response=ShipmentOut)
+def shipment_get(request: HttpRequest, shipment_id: int) -> Shipment:
+    return selectors.shipment_get(actor=_scoped(request, "read"), shipment_id=shipment_id)
+
+
+@router.patch("/{int:shipment_id}", response=ShipmentOut, summary="Change fields (not the direction or status)")
+def shipment_update(request: HttpRequest, shipment_id: int, payload: ShipmentUpdateIn) -> Shipment:
+    return services.shipment_update(
+        actor=_scoped(request, "write"), shipment_id=shipment_id, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.delete("/{int:shipment_id}", response={204: None}, summary="Delete a draft shipment")
+def shipment_delete(request: HttpRequest, shipment_id: int) -> Status[None]:
+    services.shipment_delete(actor=_scoped(request, "write"), shipment_id=shipment_id)
+    return Status(204, None)
+
+
+@router.post("/{int:shipment_id}/transitions", response=ShipmentOut, summary="Move the shipment to its next status")
+@idempotent
+def shipment_transition(request: HttpRequest, shipment_id: int, payload: ShipmentTransitionIn) -> Shipment:
+    return services.shipment_transition(actor=_scoped(request, "write"), shipment_id=shipment_id, **payload.dict())
+
+
+# -- goods lines --------------------------------------------------------------------------------------
+
+
+@router.get("/{int:shipment_id}/goods", response=list[GoodsLineOut])
+@paginate(Pagination)
+def goods_line_list(request: HttpRequest, shipment_id: int) -> QuerySet[GoodsLine]:
+    actor = _scoped(request, "read")
+    return selectors.goods_lines(actor=actor, shipment=selectors.shipment_get(actor=actor, shipment_id=shipment_id))
+
+
+@router.post("/{int:shipment_id}/goods", response={201: GoodsLineOut}, summary="Add a goods line")
+@idempotent
+def goods_line_add(request: HttpRequest, shipment_id: int, payload: GoodsLineCreateIn) -> Status[GoodsLine]:
+    line = services.goods_line_add(
+        actor=_scoped(request, "write"), shipment_id=shipment_id, **payload.dict(exclude_unset=True)
+    )
+    return Status(201, line)
+
+
+@router.get("/{int:shipment_id}/goods/{int:line_id}", response=GoodsLineOut)
+def goods_line_get(request: HttpRequest, shipment_id: int, line_id: int) -> GoodsLine:
+    return selectors.goods_line_get(actor=_scoped(request, "read"), shipment_id=shipment_id, line_id=line_id)
+
+
+@router.patch("/{int:shipment_id}/goods/{int:line_id}", response=GoodsLineOut)
+def goods_line_update(request: HttpRequest, shipment_id: int, line_id: int, payload: GoodsLineUpdateIn) -> GoodsLine:
+    return services.goods_line_update(
+        actor=_scoped(request, "write"), shipment_id=shipment_id, line_id=line_id, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.delete("/{int:shipment_id}/goods/{int:line_id}", response={204: None})
+def goods_line_remove(request: HttpRequest, shipment_id: int, line_id: int) -> Status[None]:
+    services.goods_line_remove(actor=_scoped(request, "write"), shipment_id=shipment_id, line_id=line_id)
+    return Status(204, None)
+
+
+# -- containers ---------------------------------------------------------------------------------------
+
+
+@router.get("/{int:shipment_id}/containers", response=list[ContainerOut])
+@paginate(Pagination)
+def container_list(request: HttpRequest, shipment_id: int) -> QuerySet[Container]:
+    actor = _scoped(request, "read")
+    return selectors.containers(actor=actor, shipment=selectors.shipment_get(actor=actor, shipment_id=shipment_id))
+
+
+@router.post("/{int:shipment_id}/containers", response={201: ContainerOut}, summary="Add a container")
+@idempotent
+def container_add(request: HttpRequest, shipment_id: int, payload: ContainerCreateIn) -> Status[Container]:
+    container = services.container_add(actor=_scoped(request, "write"), shipment_id=shipment_id, **payload.dict())
+    return Status(201, container)
+
+
+@router.get("/{int:shipment_id}/containers/{int:container_id}", response=ContainerOut)
+def container_get(request: HttpRequest, shipment_id: int, container_id: int) -> Container:
+    return selectors.container_get(actor=_scoped(request, "read"), shipment_id=shipment_id, container_id=container_id)
+
+
+@router.patch("/{int:shipment_id}/containers/{int:container_id}", response=ContainerOut)
+def container_update(
+    request: HttpRequest, shipment_id: int, container_id: int, payload: ContainerUpdateIn
+) -> Container:
+    return services.container_update(
+        actor=_scoped(request, "write"),
+        shipment_id=shipment_id,
+        container_id=container_id,
+        **payload.dict(exclude_unset=True),
+    )
+
+
+@router.delete("/{int:shipment_id}/containers/{int:container_id}", response={204: None})
+def container_remove(request: HttpRequest, shipment_id: int, container_id: int) -> Status[None]:
+    services.container_remove(actor=_scoped(request, "write"), shipment_id=shipment_id, container_id=container_id)
+    return Status(204, None)
+
+
+# -- milestones ---------------------------------------------------------------------------------------
+
+
+@router.get("/{int:shipment_id}/milestones", response=list[MilestoneOut], summary="The timeline, newest first")
+@paginate(Pagination)
+def milestone_list(request: HttpRequest, shipment_id: int) -> QuerySet[Milestone]:
+    actor = _scoped(request, "read")
+    return selectors.milestones(actor=actor, shipment=selectors.shipment_get(actor=actor, shipment_id=shipment_id))
+
+
+@router.post("/{int:shipment_id}/milestones", response={201: MilestoneOut}, summary="Add an event to the timeline")
+@idempotent
+def milestone_add(request: HttpRequest, shipment_id: int, payload: MilestoneCreateIn) -> Status[Milestone]:
+    milestone = services.milestone_add(actor=_scoped(request, "write"), shipment_id=shipment_id, **payload.dict())
+    return Status(201, milestone)

@@ -1,0 +1,202 @@
+"""Forms of the shipment pages: parsing only; the services hold the rules (numbers stay text until then)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cpass.classification.widgets import HsCodeInput
+from cpass.organizations.models import Enterprise
+from cpass.parties.models import Party
+from cpass.places.widgets import LocodeInput
+from cpass.products.models import Product
+from cpass.reference.selectors import code_choices
+from cpass.reference.tables import Table
+from cpass.shipments.choices import MANUAL_MILESTONE_KINDS, Direction, Incoterm, ShipmentStatus
+from cpass.shipments.models import GoodsLine
+
+ORDERING_CHOICES = [
+    ("-created_at", _("Newest first")),
+    ("created_at", _("Oldest first")),
+    ("eta", _("ETA, earliest first")),
+    ("-eta", _("ETA, latest first")),
+    ("job_number", _("Job number")),
+]
+
+
+def _with_blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [("", "—"), *choices]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def _moment(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, required=False, widget=DateTimeInput())
+
+
+def _party_choices(parties: QuerySet[Party], *, several_owners: bool) -> list[tuple[Any, Any]]:
+    def label(party: Party) -> str:
+        return f"{party.name_local} ({party.enterprise.name})" if several_owners else party.name_local
+
+    return _with_blank([(party.pk, label(party)) for party in parties])
+
+
+class ShipmentFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Job number, reference, B/L, container or vessel"),
+    )
+    direction = forms.ChoiceField(label=_("Direction"), required=False, choices=[("", _("Both")), *Direction.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *ShipmentStatus.choices]
+    )
+    port = forms.CharField(label=_("Port"), required=False, max_length=6, widget=LocodeInput(function="port"))
+    eta_from = forms.DateField(label=_("ETA from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    eta_to = forms.DateField(label=_("ETA to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    party = forms.TypedChoiceField(label=_("Party"), required=False, coerce=int, empty_value=None)
+    enterprise = forms.TypedChoiceField(label=_("Owner enterprise"), required=False, coerce=int, empty_value=None)
+    ordering = forms.ChoiceField(label=_("Order"), required=False, choices=ORDERING_CHOICES)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], parties: QuerySet[Party], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        several = len(enterprises) > 1
+        self.fields["party"].choices = [("", _("All parties")), *_party_choices(parties, several_owners=several)[1:]]  # type: ignore[attr-defined]
+        self.fields["enterprise"].choices = [  # type: ignore[attr-defined]
+            ("", _("All enterprises")),
+            *[(e.pk, e.name) for e in enterprises],
+        ]
+        if not several:
+            del self.fields["enterprise"]
+
+
+class ShipmentForm(forms.Form):
+    """Create (with owner and direction) and edit."""
+
+    enterprise_id = forms.TypedChoiceField(label=_("Owner enterprise"), coerce=int)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=50)
+    contract_number = forms.CharField(label=_("Contract number"), required=False, max_length=50)
+    house_bill = forms.CharField(label=_("House B/L or AWB"), required=False, max_length=35)
+    master_bill = forms.CharField(label=_("Master B/L or AWB"), required=False, max_length=35)
+    consignor_id = forms.TypedChoiceField(label=_("Consignor"), required=False, coerce=int, empty_value=None)
+    consignee_id = forms.TypedChoiceField(label=_("Consignee"), required=False, coerce=int, empty_value=None)
+    notify_party_id = forms.TypedChoiceField(label=_("Notify party"), required=False, coerce=int, empty_value=None)
+    incoterm = forms.ChoiceField(label=_("Incoterm"), required=False, choices=_with_blank(Incoterm.choices))
+    incoterm_place = forms.CharField(label=_("Incoterm named place"), required=False, max_length=100)
+    transport_mode = forms.ChoiceField(label=_("Transport mode"), required=False)
+    port_of_loading = forms.CharField(
+        label=_("Port of loading"), required=False, max_length=6, widget=LocodeInput(function="port")
+    )
+    port_of_discharge = forms.CharField(
+        label=_("Port of discharge"), required=False, max_length=6, widget=LocodeInput(function="port")
+    )
+    customs_office = forms.ChoiceField(label=_("Customs office"), required=False)
+    vessel_name = forms.CharField(label=_("Vessel"), required=False, max_length=100)
+    imo_number = forms.CharField(label=_("IMO number"), required=False, max_length=12)
+    voyage = forms.CharField(label=_("Voyage or flight"), required=False, max_length=20)
+    etd = _moment(_("ETD"))
+    eta = _moment(_("ETA"))
+    atd = _moment(_("ATD"))
+    ata = _moment(_("ATA"))
+
+    def __init__(
+        self, *args: Any, enterprises: QuerySet[Enterprise] | None, parties: QuerySet[Party], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if enterprises is None:
+            del self.fields["enterprise_id"]
+            del self.fields["direction"]
+            several = False
+        else:
+            self.fields["enterprise_id"].choices = [(e.pk, e.name) for e in enterprises]  # type: ignore[attr-defined]
+            several = len(enterprises) > 1
+        choices = _party_choices(parties, several_owners=several)
+        for name in ("consignor_id", "consignee_id", "notify_party_id"):
+            self.fields[name].choices = choices  # type: ignore[attr-defined]
+        self.fields["transport_mode"].choices = _with_blank(code_choices(Table.TRANSPORT_MODE))  # type: ignore[attr-defined]
+        self.fields["customs_office"].choices = _with_blank(code_choices(Table.CUSTOMS_OFFICE))  # type: ignore[attr-defined]
+
+
+class GoodsLineForm(forms.Form):
+    product_id = forms.TypedChoiceField(label=_("Product"), required=False, coerce=int, empty_value=None)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=250,
+        help_text=_("Left empty, it is taken from the product."),
+    )
+    hs_code = forms.CharField(label=_("HS code"), required=False, max_length=20, widget=HsCodeInput())
+    quantity = forms.CharField(label=_("Quantity"), required=False, max_length=30)
+    trade_unit = forms.ChoiceField(label=_("Trade unit"), required=False)
+    legal_quantity_1 = forms.CharField(label=_("Quantity in legal unit 1"), required=False, max_length=30)
+    legal_quantity_2 = forms.CharField(label=_("Quantity in legal unit 2"), required=False, max_length=30)
+    net_weight_kg = forms.CharField(label=_("Net weight (kg)"), required=False, max_length=30)
+    gross_weight_kg = forms.CharField(label=_("Gross weight (kg)"), required=False, max_length=30)
+    value = forms.CharField(label=_("Value"), required=False, max_length=30)
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    origin_country = forms.ChoiceField(label=_("Country of origin"), required=False)
+
+    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product_id"].choices = _with_blank([(p.pk, f"{p.sku} {p.name}") for p in products])  # type: ignore[attr-defined]
+        self.fields["trade_unit"].choices = _with_blank(code_choices(Table.UNIT))  # type: ignore[attr-defined]
+        self.fields["currency"].choices = _with_blank(code_choices(Table.CURRENCY))  # type: ignore[attr-defined]
+        self.fields["origin_country"].choices = _with_blank(code_choices(Table.COUNTRY))  # type: ignore[attr-defined]
+        for name in ("quantity", "legal_quantity_1", "legal_quantity_2", "net_weight_kg", "gross_weight_kg", "value"):
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+
+class ContainerForm(forms.Form):
+    number = forms.CharField(
+        label=_("Container number"), max_length=15, help_text=_("ISO 6346, e.g. MSCU1234566."), required=False
+    )
+    size_type = forms.ChoiceField(label=_("Size/type code"), required=False)
+    seals = forms.CharField(
+        label=_("Seal numbers"), required=False, max_length=200, help_text=_("Separate with commas.")
+    )
+    tare_kg = forms.CharField(label=_("Tare (kg)"), required=False, max_length=30)
+    vgm_kg = forms.CharField(label=_("VGM (kg)"), required=False, max_length=30)
+    goods_lines = forms.TypedMultipleChoiceField(
+        label=_("Goods in this container"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, lines: list[GoodsLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["size_type"].choices = _with_blank(code_choices(Table.CONTAINER_TYPE))  # type: ignore[attr-defined]
+        self.fields["goods_lines"].choices = [(line.pk, str(line)) for line in lines]  # type: ignore[attr-defined]
+        if not lines:
+            del self.fields["goods_lines"]
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if "goods_lines" in data:
+            data["loads"] = [{"goods_line_id": pk} for pk in data.pop("goods_lines")]
+        return data
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=[(k.value, k.label) for k in MANUAL_MILESTONE_KINDS])
+    occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    location = forms.CharField(label=_("Place"), required=False, max_length=6, widget=LocodeInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    at = forms.DateTimeField(label=_("When"), required=False, widget=DateTimeInput(), help_text=_("Now if empty."))
+    location = forms.CharField(label=_("Place"), required=False, max_length=6, widget=LocodeInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, help_text=_("Required to cancel."))
+
+    def __init__(self, *args: Any, statuses: list[ShipmentStatus], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in statuses]  # type: ignore[attr-defined]

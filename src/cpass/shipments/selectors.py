@@ -1,0 +1,193 @@
+"""Reads of shipments: always through Shipment.objects.for_actor, so a broker sees only its clients' grants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cpass.core.actor import Actor
+from cpass.core.api import apply_ordering
+from cpass.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cpass.organizations.models import Enterprise
+from cpass.shipments.choices import Direction, ShipmentStatus
+from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, Shipment
+
+QUERY_MAX_LENGTH = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+
+#: Fields a list may be ordered by (`?ordering=-eta,job_number`).
+SHIPMENT_ORDERING = ("created_at", "updated_at", "job_number", "status", "etd", "eta", "enterprise__name")
+
+
+def shipment_list(
+    *,
+    actor: Actor,
+    direction: str | None = None,
+    status: str | None = None,
+    port: str | None = None,
+    eta_from: dt.datetime | None = None,
+    eta_to: dt.datetime | None = None,
+    party_id: int | None = None,
+    q: str | None = None,
+    enterprise_id: int | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Shipment]:
+    """Every shipment the actor may read (its own and its clients' granted ones), filtered.
+
+    `port` matches the port of loading or discharge; `party_id` the consignor, consignee or notify
+    party; `q` the job number, references, bills, vessel and container numbers.
+    """
+    shipments = Shipment.objects.for_actor(actor, "read").select_related(
+        "enterprise", "consignor", "consignee", "notify_party"
+    )
+    if enterprise_id is not None:
+        shipments = shipments.filter(enterprise_id=enterprise_id)
+    if direction:
+        if direction not in Direction.values:
+            raise ValidationFailed.on("direction", _("Choose import or export."))
+        shipments = shipments.filter(direction=direction)
+    if status:
+        if status not in ShipmentStatus.values:
+            raise ValidationFailed.on("status", _("“%(status)s” is not a shipment status.") % {"status": status[:20]})
+        shipments = shipments.filter(status=status)
+    if port:
+        code = port.replace(" ", "").upper()
+        if not _LOCODE.fullmatch(code):
+            raise ValidationFailed.on("port", _("Give the port as its 5-character UN/LOCODE, e.g. CNSHA."))
+        shipments = shipments.filter(Q(port_of_loading=code) | Q(port_of_discharge=code))
+    if eta_from is not None and eta_to is not None and eta_from > eta_to:
+        raise ValidationFailed.on("eta_to", _("The end of the ETA range is before its start."))
+    if eta_from is not None:
+        shipments = shipments.filter(eta__gte=eta_from)
+    if eta_to is not None:
+        shipments = shipments.filter(eta__lte=eta_to)
+    if party_id is not None:
+        shipments = shipments.filter(Q(consignor_id=party_id) | Q(consignee_id=party_id) | Q(notify_party_id=party_id))
+    text = (q or "").strip()
+    if text:
+        if len(text) > QUERY_MAX_LENGTH:
+            raise ValidationFailed.on("q", _("Search for at most %(max)d characters.") % {"max": QUERY_MAX_LENGTH})
+        if _CONTROL.search(text):
+            raise ValidationFailed.on("q", _("The search may not contain control characters."))
+        compact = re.sub(r"[\s-]", "", text).upper()
+        # Correlated to shipments already scoped to the actor, so the subquery needs no scope of its own.
+        in_container = Container.objects.unscoped().filter(shipment=OuterRef("pk"), number__contains=compact)
+        shipments = shipments.filter(
+            Q(job_number__icontains=text)
+            | Q(customer_reference__icontains=text)
+            | Q(contract_number__icontains=text)
+            | Q(house_bill__icontains=text)
+            | Q(master_bill__icontains=text)
+            | Q(vessel_name__icontains=text)
+            | Q(imo_number=compact.removeprefix("IMO"))
+            | Exists(in_container)
+        )
+    return apply_ordering(shipments, ordering, SHIPMENT_ORDERING, "-created_at")
+
+
+def shipment_get(*, actor: Actor, shipment_id: int, action: str = "read") -> Shipment:
+    """One shipment with its parties, or NotFound when the actor cannot see it (another tenant's looks absent).
+
+    Asking to change a shipment one can only read is PermissionDenied: its existence is no secret then.
+    """
+    shipment = (
+        Shipment.objects.for_actor(actor, action)
+        .select_related("enterprise", "consignor", "consignee", "notify_party", "created_by")
+        .filter(pk=shipment_id)
+        .first()
+    )
+    if shipment is not None:
+        return shipment
+    if action != "read" and Shipment.objects.for_actor(actor, "read").filter(pk=shipment_id).exists():
+        raise PermissionDenied(_("You may read this shipment but not change it."))
+    raise NotFound(_("No such shipment, or you have no access to it."))
+
+
+def goods_lines(*, actor: Actor, shipment: Shipment) -> QuerySet[GoodsLine]:
+    return (
+        GoodsLine.objects.for_actor(actor, "read")
+        .filter(shipment=shipment)
+        .select_related("product")
+        .order_by("line_number")
+    )
+
+
+def goods_line_get(*, actor: Actor, shipment_id: int, line_id: int, action: str = "read") -> GoodsLine:
+    shipment = shipment_get(actor=actor, shipment_id=shipment_id, action=action)
+    line = GoodsLine.objects.for_actor(actor, action).select_related("product").filter(shipment=shipment, pk=line_id)
+    found = line.first()
+    if found is None:
+        raise NotFound(_("No such goods line on this shipment."))
+    found.shipment = shipment
+    return found
+
+
+def containers(*, actor: Actor, shipment: Shipment) -> QuerySet[Container]:
+    loads = ContainerLoad.objects.for_actor(actor, "read").select_related("goods_line")
+    return (
+        Container.objects.for_actor(actor, "read")
+        .filter(shipment=shipment)
+        .prefetch_related(Prefetch("loads", queryset=loads))
+        .order_by("number")
+    )
+
+
+def container_get(*, actor: Actor, shipment_id: int, container_id: int, action: str = "read") -> Container:
+    shipment = shipment_get(actor=actor, shipment_id=shipment_id, action=action)
+    loads = ContainerLoad.objects.for_actor(actor, "read").select_related("goods_line")
+    found = (
+        Container.objects.for_actor(actor, action)
+        .filter(shipment=shipment, pk=container_id)
+        .prefetch_related(Prefetch("loads", queryset=loads))
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such container on this shipment."))
+    found.shipment = shipment
+    return found
+
+
+def milestones(*, actor: Actor, shipment: Shipment) -> QuerySet[Milestone]:
+    """The timeline, newest first."""
+    return (
+        Milestone.objects.for_actor(actor, "read")
+        .filter(shipment=shipment)
+        .select_related("recorded_by")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ShipmentDetail:
+    """A shipment with its goods lines, containers (with what is in them) and timeline, read together."""
+
+    shipment: Shipment
+    goods: list[GoodsLine]
+    containers: list[Container]
+    milestones: list[Milestone]
+
+
+def shipment_detail(*, actor: Actor, shipment_id: int) -> ShipmentDetail:
+    """The shipment and its children, in a fixed number of queries whatever their counts."""
+    shipment = shipment_get(actor=actor, shipment_id=shipment_id)
+    return ShipmentDetail(
+        shipment=shipment,
+        goods=list(goods_lines(actor=actor, shipment=shipment)),
+        containers=list(containers(actor=actor, shipment=shipment)),
+        milestones=list(milestones(actor=actor, shipment=shipment)),
+    )
+
+
+def readable_enterprises(*, actor: Actor) -> QuerySet[Enterprise]:
+    """Enterprises whose shipments the actor sees: for the list's owner filter."""
+    return Enterprise.objects.filter(pk__in=actor.enterprise_ids_for("shipments", "read")).order_by("name")
+
+
+def writable_enterprises(*, actor: Actor) -> QuerySet[Enterprise]:
+    """Enterprises the actor may open shipments for: its own (operator and up) and write grants."""
+    return Enterprise.objects.filter(pk__in=actor.enterprise_ids_for("shipments", "write")).order_by("name")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from cpass.classification import embeddings
+from cpass.organizations.tests.factories import EnterpriseFactory
+from cpass.parties.demo import load_demo as load_parties_demo
+from cpass.places.demo import load_demo as load_places_demo
+from cpass.products.demo import load_demo as load_products_demo
+from cpass.shipments.demo import DEMO_SHIPMENTS, load_demo
+from cpass.shipments.models import Container, GoodsLine, Milestone, Shipment
+from cpass.tariff.demo import load_demo as load_tariff_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _fake_passages(texts: list[str]) -> np.ndarray:
+    rows = []
+    for text in texts:
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+        vector = np.random.default_rng(seed).standard_normal(embeddings.DIM).astype(np.float32)
+        rows.append(vector / np.linalg.norm(vector))
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), embeddings.DIM)
+
+
+def test_demo_shipments_load_in_several_states_once(actor, enterprise, make_member, make_actor, monkeypatch):
+    monkeypatch.setattr(embeddings, "embed_passages", _fake_passages)
+    load_places_demo()
+    load_tariff_demo()
+    broker_enterprise = EnterpriseFactory.create()
+    broker = make_actor(make_member(broker_enterprise, "owner").user, broker_enterprise)
+    load_parties_demo(trader=actor, broker=broker)
+    load_products_demo(trader=actor, broker=broker)
+    assert load_demo(trader=actor, broker=broker) == len(DEMO_SHIPMENTS)
+    assert load_demo(trader=actor, broker=broker) == 0
+    shipments = Shipment.objects.unscoped().filter(enterprise=enterprise)
+    assert sorted(shipments.values_list("status", flat=True)) == sorted(
+        ["arrived", "in_transit", "booked", "draft", "cancelled"]
+    )
+    pumps = shipments.get(customer_reference="DEMO-PO-2026-0412")
+    assert pumps.job_number.startswith("IM-")
+    assert list(GoodsLine.objects.unscoped().filter(shipment=pumps).values_list("hs_code", "legal_unit_1")) == [
+        ("8413602100", "001"),
+        ("8413602100", "001"),
+    ]
+    assert Container.objects.unscoped().filter(shipment__enterprise=enterprise).count() == 3
+    timeline = Milestone.objects.unscoped().filter(shipment=pumps).order_by("occurred_at", "pk")
+    assert [(m.kind, m.status, m.location) for m in timeline] == [
+        ("status", "booked", ""),
+        ("gate_in", "", "DEHAM"),
+        ("status", "in_transit", "DEHAM"),
+        ("status", "arrived", "CNSHA"),
+        ("discharged", "", "CNSHA"),
+        ("status", "draft", ""),  # opened now: the demo's history is written after the fact
+    ]

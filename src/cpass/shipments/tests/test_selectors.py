@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cpass.core.errors import NotFound, ValidationFailed
+from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
+from cpass.parties.tests.factories import PartyFactory
+from cpass.shipments import selectors
+from cpass.shipments.models import Shipment
+from cpass.shipments.tests.factories import (
+    ContainerFactory,
+    ContainerLoadFactory,
+    GoodsLineFactory,
+    MilestoneFactory,
+    ShipmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+
+
+def numbers(queryset) -> list[str]:
+    return [shipment.job_number for shipment in queryset]
+
+
+def test_filters_and_search(actor, enterprise, consignor):
+    a = ShipmentFactory.create(
+        enterprise=enterprise,
+        job_number="IM-2026-00001",
+        port_of_loading="DEHAM",
+        port_of_discharge="CNSHA",
+        eta=dt.datetime(2026, 3, 1, tzinfo=UTC),
+        consignor=consignor,
+        house_bill="HLCU123",
+    )
+    b = ShipmentFactory.create(
+        enterprise=enterprise,
+        job_number="EX-2026-00001",
+        direction="export",
+        status="booked",
+        port_of_loading="CNNGB",
+        eta=dt.datetime(2026, 4, 1, tzinfo=UTC),
+        vessel_name="MSC Oscar",
+        imo_number="9074729",
+    )
+    ContainerFactory.create(enterprise=enterprise, shipment=b, number="MAEU1234567")
+    ShipmentFactory.create(job_number="IM-2026-00009")  # another tenant's
+    assert numbers(selectors.shipment_list(actor=actor, ordering="job_number")) == [b.job_number, a.job_number]
+    assert numbers(selectors.shipment_list(actor=actor, direction="export")) == [b.job_number]
+    assert numbers(selectors.shipment_list(actor=actor, status="draft")) == [a.job_number]
+    assert numbers(selectors.shipment_list(actor=actor, port="cn sha")) == [a.job_number]
+    assert numbers(selectors.shipment_list(actor=actor, party_id=consignor.pk)) == [a.job_number]
+    march = selectors.shipment_list(
+        actor=actor, eta_from=dt.datetime(2026, 2, 1, tzinfo=UTC), eta_to=dt.datetime(2026, 3, 31, tzinfo=UTC)
+    )
+    assert numbers(march) == [a.job_number]
+    for query, expected in [
+        ("hlcu", a),
+        ("maeu 123456-7", b),
+        ("oscar", b),
+        ("IMO 9074729", b),
+        ("EX-2026", b),
+        (a.customer_reference, a),
+    ]:
+        assert numbers(selectors.shipment_list(actor=actor, q=query)) == [expected.job_number], query
+
+
+def test_bad_filters_name_their_field(actor):
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"direction": "up"}, "direction"),
+        ({"status": "lost"}, "status"),
+        ({"port": "Shanghai"}, "port"),
+        ({"q": "x" * 101}, "q"),
+        ({"q": "a\x00b"}, "q"),
+        ({"ordering": "secret"}, "ordering"),
+        (
+            {"eta_from": dt.datetime(2026, 5, 1, tzinfo=UTC), "eta_to": dt.datetime(2026, 4, 1, tzinfo=UTC)},
+            "eta_to",
+        ),
+    ]
+    for filters, field in cases:
+        with pytest.raises(ValidationFailed) as exc:
+            selectors.shipment_list(actor=actor, **filters)
+        assert list(exc.value.errors) == [field]
+
+
+def test_partner_sees_granted_clients_only(enterprise, make_actor, make_member):
+    broker = EnterpriseFactory.create()
+    PartnerGrantFactory.create(grantor=enterprise, grantee=broker, module="shipments", access="read")
+    mine = ShipmentFactory.create(enterprise=broker)
+    theirs = ShipmentFactory.create(enterprise=enterprise)
+    ShipmentFactory.create()
+    broker_actor = make_actor(make_member(broker, "operator").user, broker)
+    assert set(numbers(selectors.shipment_list(actor=broker_actor))) == {mine.job_number, theirs.job_number}
+    assert numbers(selectors.shipment_list(actor=broker_actor, enterprise_id=enterprise.pk)) == [theirs.job_number]
+
+
+def _row(shipment: Shipment) -> tuple[str, ...]:
+    """What the list page shows of each shipment: its owner and parties."""
+    parties = (shipment.consignor, shipment.consignee, shipment.notify_party)
+    return (shipment.enterprise.name, *(party.name_local if party else "" for party in parties))
+
+
+def test_list_reads_in_a_constant_number_of_queries(actor, enterprise):
+    party = PartyFactory.create(enterprise=enterprise)
+    for _ in range(3):
+        ShipmentFactory.create(enterprise=enterprise, consignor=party, consignee=party, notify_party=party)
+    with CaptureQueriesContext(connection) as few:
+        rows = [_row(s) for s in selectors.shipment_list(actor=actor)]
+    for _ in range(10):
+        ShipmentFactory.create(enterprise=enterprise, consignor=party, consignee=party, notify_party=party)
+    with CaptureQueriesContext(connection) as many:
+        more = [_row(s) for s in selectors.shipment_list(actor=actor)]
+    assert (len(rows), len(more)) == (3, 13)
+    assert len(few.captured_queries) == len(many.captured_queries) == 1
+
+
+def test_detail_prefetches_everything(actor, enterprise, django_assert_max_num_queries):
+    shipment = ShipmentFactory.create(enterprise=enterprise)
+    for n in range(3):
+        load = ContainerLoadFactory.create(
+            enterprise=enterprise,
+            container__shipment=shipment,
+            container__number=["MSCU1234566", "MAEU1234567", "CSQU3054383"][n],
+            goods_line__line_number=n + 1,
+        )
+        assert load.goods_line.shipment_id == shipment.pk
+    MilestoneFactory.create(enterprise=enterprise, shipment=shipment)
+    with django_assert_max_num_queries(6):
+        detail = selectors.shipment_detail(actor=actor, shipment_id=shipment.pk)
+        lines = [line.line_number for line in detail.goods]
+        loads = [[load.goods_line.line_number for load in c.loads.all()] for c in detail.containers]
+        kinds = [m.kind for m in detail.milestones]
+    assert (lines, sorted(loads), kinds) == ([1, 2, 3], [[1], [2], [3]], ["gate_in"])
+
+
+def test_children_of_another_shipment_are_absent(actor, enterprise):
+    one = ShipmentFactory.create(enterprise=enterprise)
+    two = ShipmentFactory.create(enterprise=enterprise)
+    line = GoodsLineFactory.create(enterprise=enterprise, shipment=one)
+    container = ContainerFactory.create(enterprise=enterprise, shipment=one)
+    with pytest.raises(NotFound):
+        selectors.goods_line_get(actor=actor, shipment_id=two.pk, line_id=line.pk)
+    with pytest.raises(NotFound):
+        selectors.container_get(actor=actor, shipment_id=two.pk, container_id=container.pk)
+    assert selectors.goods_line_get(actor=actor, shipment_id=one.pk, line_id=line.pk) == line

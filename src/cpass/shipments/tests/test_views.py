@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
+from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, Shipment
+from cpass.shipments.tests.conftest import ETA, PUMP
+from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_list_filters_search_and_pagination(login, owner, enterprise, setting):
+    for n in range(27):
+        ShipmentFactory.create(enterprise=enterprise, job_number=f"IM-2026-{n:05d}", port_of_loading="DEHAM")
+    ShipmentFactory.create(enterprise=enterprise, job_number="EX-2026-00001", direction="export")
+    ShipmentFactory.create(job_number="HIDDEN-JOB")
+    client = login(owner)
+    page = text(client.get(reverse("shipments:list")))
+    assert ("28 shipments" in page, "Page 1 of 2" in page, "HIDDEN-JOB" in page) == (True, True, False)
+    exports = text(client.get(reverse("shipments:list"), {"direction": "export"}))
+    assert ("EX-2026-00001" in exports, "IM-2026-00001" in exports) == (True, False)
+    searched = text(client.get(reverse("shipments:list"), {"q": "IM-2026-00003"}))
+    assert "1 shipment" in searched
+    bad = client.get(reverse("shipments:list"), {"port": "HAMB1"})
+    assert "Give the port as its 5-character UN/LOCODE, e.g. CNSHA." in text(bad)
+    assert 'hx-get="/places/typeahead/"' in page
+    zh = text(client.get(reverse("shipments:list"), HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "货运" in zh
+
+
+def test_create_with_inline_errors_then_detail(login, owner, enterprise, setting, consignor):
+    client = login(owner)
+    assert client.get(reverse("shipments:create")).status_code == 200
+    data = {
+        "enterprise_id": enterprise.pk,
+        "direction": "import",
+        "consignor_id": consignor.pk,
+        "port_of_loading": "DEHAM",
+        "port_of_discharge": "CNSHA",
+        "vessel_name": "MSC Oscar",
+        "eta": "2026-03-20T16:00",
+    }
+    bad = client.post(reverse("shipments:create"), {**data, "imo_number": "9074728"})
+    assert bad.status_code == 422
+    assert "is not a valid IMO number: its check digit is wrong." in text(bad)
+    no_place = client.post(reverse("shipments:create"), {**data, "incoterm": "FOB"})
+    assert "Name the place of the Incoterm, e.g. FOB Shanghai." in text(no_place)
+    zh = client.post(reverse("shipments:create"), {**data, "imo_number": "9074728"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "不是有效的IMO编号" in text(zh)
+    good = client.post(reverse("shipments:create"), {**data, "imo_number": "9074729"})
+    assert good.status_code == 302
+    shipment = Shipment.objects.unscoped().get()
+    detail = text(client.get(good["Location"]))
+    assert (shipment.job_number in detail, "IMO 9074729" in detail, consignor.name_local in detail) == (
+        True,
+        True,
+        True,
+    )
+    for tab in ("goods", "containers", "timeline"):
+        assert client.get(good["Location"], {"tab": tab}).status_code == 200
+    assert "Shipment opened" in text(client.get(good["Location"], {"tab": "timeline"}))
+
+
+def test_edit_changes_only_what_was_edited(login, owner, enterprise, setting):
+    shipment = ShipmentFactory.create(enterprise=enterprise, port_of_loading="DEHAM", voyage="A1", eta=ETA)
+    client = login(owner)
+    form = client.get(reverse("shipments:edit", args=[shipment.pk]))
+    assert 'value="DEHAM"' in text(form)
+    response = client.post(
+        reverse("shipments:edit", args=[shipment.pk]),
+        {"port_of_loading": "DEHAM", "voyage": "B2", "eta": "2026-03-20T08:00"},
+    )
+    assert response.status_code == 302
+    shipment.refresh_from_db()
+    assert (shipment.voyage, shipment.port_of_loading) == ("B2", "DEHAM")
+
+
+def test_goods_lines_with_htmx(login, owner, enterprise, setting):
+    shipment = ShipmentFactory.create(enterprise=enterprise, eta=ETA)
+    client = login(owner)
+    url = reverse("shipments:goods_add", args=[shipment.pk])
+    fragment = client.get(url, **HTMX)
+    assert fragment.status_code == 200
+    assert "<html" not in text(fragment)
+    assert 'hx-post="' + url + '"' in text(fragment)
+    assert "classification/typeahead" in text(fragment)
+    bad = client.post(url, {"description": "Pumps", "hs_code": PUMP, "quantity": "-1", "trade_unit": "007"}, **HTMX)
+    assert (bad.status_code, "The value cannot be negative." in text(bad)) == (200, True)
+    good = client.post(url, {"description": "Pumps", "hs_code": PUMP, "quantity": "4", "trade_unit": "007"}, **HTMX)
+    assert (good.status_code, good["HX-Redirect"]) == (
+        204,
+        reverse("shipments:detail", args=[shipment.pk]) + "?tab=goods",
+    )
+    line = GoodsLine.objects.unscoped().get()
+    assert (line.hs_code, line.legal_unit_1) == (PUMP, "007")
+    page = client.post(url, {"description": "", "quantity": "x"})
+    assert (page.status_code, "Describe the goods." in text(page), "<html" in text(page)) == (422, True, True)
+    edit = client.post(
+        reverse("shipments:goods_edit", args=[shipment.pk, line.pk]),
+        {"description": "Gear pumps", "hs_code": PUMP, "quantity": "4", "trade_unit": "007"},
+    )
+    assert edit.status_code == 302
+    tab = text(client.get(reverse("shipments:detail", args=[shipment.pk]), {"tab": "goods"}))
+    assert "Gear pumps" in tab
+    client.post(reverse("shipments:goods_delete", args=[shipment.pk, line.pk]))
+    assert GoodsLine.objects.unscoped().count() == 0
+
+
+def test_containers_with_htmx(login, owner, enterprise, setting):
+    shipment = ShipmentFactory.create(enterprise=enterprise)
+    line = GoodsLineFactory.create(enterprise=enterprise, shipment=shipment, line_number=1)
+    client = login(owner)
+    url = reverse("shipments:container_add", args=[shipment.pk])
+    bad = client.post(url, {"number": "MSCU1234567", "size_type": "22G1"}, **HTMX)
+    assert "its check digit should be 6" in text(bad)
+    good = client.post(
+        url, {"number": "MSCU1234566", "size_type": "22G1", "seals": "A1, B2", "goods_lines": [line.pk]}, **HTMX
+    )
+    assert good.status_code == 204
+    container = Container.objects.unscoped().get()
+    assert (container.seals, list(ContainerLoad.objects.unscoped().values_list("goods_line_id", flat=True))) == (
+        ["A1", "B2"],
+        [line.pk],
+    )
+    edit = client.get(reverse("shipments:container_edit", args=[shipment.pk, container.pk]))
+    assert 'value="A1, B2"' in text(edit)
+    client.post(reverse("shipments:container_delete", args=[shipment.pk, container.pk]))
+    assert Container.objects.unscoped().count() == 0
+
+
+def test_transitions_and_milestones(login, owner, enterprise, setting):
+    shipment = ShipmentFactory.create(
+        enterprise=enterprise, transport_mode="2", port_of_loading="DEHAM", port_of_discharge="CNSHA"
+    )
+    client = login(owner)
+    moved = client.post(reverse("shipments:transition", args=[shipment.pk]), {"t-status": "booked"})
+    assert moved.status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.status == "booked"
+    refused = client.post(reverse("shipments:transition", args=[shipment.pk]), {"t-status": "cancelled"})
+    assert (refused.status_code, "Say why the shipment is cancelled." in text(refused)) == (422, True)
+    added = client.post(
+        reverse("shipments:milestone_add", args=[shipment.pk]),
+        {"m-kind": "gate_in", "m-occurred_at": "2026-03-01T08:00", "m-location": "DEHAM", "m-note": "Gate 4"},
+    )
+    assert added.status_code == 302
+    assert list(Milestone.objects.unscoped().values_list("kind", flat=True).order_by("pk")) == ["status", "gate_in"]
+    timeline = text(client.get(reverse("shipments:detail", args=[shipment.pk]), {"tab": "timeline"}))
+    assert "Gate in at terminal" in timeline
+
+
+def test_viewers_read_but_cannot_change_and_partners_see_clients(login, enterprise, make_member, setting):
+    shipment = ShipmentFactory.create(enterprise=enterprise)
+    viewer = login(make_member(enterprise, "viewer").user)
+    detail = text(viewer.get(reverse("shipments:detail", args=[shipment.pk])))
+    assert reverse("shipments:edit", args=[shipment.pk]) not in detail
+    assert viewer.get(reverse("shipments:edit", args=[shipment.pk])).status_code == 403
+    assert viewer.get(reverse("shipments:create")).status_code == 403
+    assert viewer.post(reverse("shipments:delete", args=[shipment.pk])).status_code == 403
+    partner = EnterpriseFactory.create()
+    PartnerGrantFactory.create(grantor=enterprise, grantee=partner, module="shipments", access="write")
+    broker = login(make_member(partner, "operator").user)
+    assert shipment.job_number in text(broker.get(reverse("shipments:list")))
+    assert broker.post(reverse("shipments:delete", args=[shipment.pk])).status_code == 302
+    assert Shipment.objects.unscoped().count() == 0
+    stranger = login(make_member(EnterpriseFactory.create(), "owner").user)
+    other = ShipmentFactory.create(enterprise=enterprise)
+    assert stranger.get(reverse("shipments:detail", args=[other.pk])).status_code == 404
+    assert ContainerFactory.create(enterprise=enterprise, shipment=other).number == "MSCU1234566"
