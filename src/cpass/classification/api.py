@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router
 
@@ -23,9 +25,9 @@ def hs_search(
 
 @router.post("/suggest", response=SuggestOut, summary="Suggest HS codes for a product description")
 @idempotent
-def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, list[selectors.Suggestion]]:
+def suggest(request: HttpRequest, payload: SuggestIn) -> dict[str, list[Any]]:
     """Top codes with scores, the nomenclature path and why; it never applies a code."""
     suggestions = selectors.suggest(
         actor=request_actor(request), text=payload.text, jurisdiction=payload.jurisdiction, limit=payload.limit
     )
-    return {"suggestions": suggestions}
+    return {"suggestions": suggestions, "translations": selectors.query_translations(text=payload.text)}

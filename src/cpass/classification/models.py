@@ -109,7 +109,7 @@ class ConfirmedClassification(TenantOwned):
         related_name="+",
         verbose_name=_("confirmed by"),
     )
-    #: multilingual-e5-small passage embedding of `description`, float16 bytes.
+    #: multilingual-e5-small passage embedding of `description` (with the glossary's English reading), float16.
     embedding = models.BinaryField(_("embedding"))
 
     class Meta:

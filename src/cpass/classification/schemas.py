@@ -38,6 +38,11 @@ class SimilarProductOut(Schema):
     similarity: float
 
 
+class TranslationOut(Schema):
+    zh: str = Field(description="A Chinese term of the description")
+    en: str = Field(description="The English words it is read as (our trade glossary)")
+
+
 class SuggestionOut(Schema):
     code: str
     level: str
@@ -52,7 +57,13 @@ class SuggestionOut(Schema):
         description="Your enterprise's (and clients') confirmed classifications of similar descriptions"
     )
     national_lines: list[HsPathItemOut]
+    translations: list[TranslationOut] = Field(
+        description="Chinese terms of the description whose English reading matched this code's text"
+    )
 
 
 class SuggestOut(Schema):
     suggestions: list[SuggestionOut]
+    translations: list[TranslationOut] = Field(
+        description="How the Chinese words of the description were read in English (our trade glossary)"
+    )

@@ -11,7 +11,8 @@ import numpy.typing as npt
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from cpass.classification import backends, embeddings
+from cpass.classification import backends, embeddings, glossary
+from cpass.classification.glossary import Translation
 from cpass.classification.models import (
     NOMENCLATURE,
     ConfirmedClassification,
@@ -19,8 +20,17 @@ from cpass.classification.models import (
     HsSearchEntry,
     IndexState,
 )
-from cpass.classification.services import EMBEDDINGS_STATE, MAX_DESCRIPTION_LENGTH, clean_jurisdiction
-from cpass.classification.text import MAX_QUERY_LENGTH, code_query, is_mostly_chinese, plain_text, query_terms
+from cpass.classification.services import EMBEDDINGS_STATE, MAX_DESCRIPTION_LENGTH, SEARCH_STATE, clean_jurisdiction
+from cpass.classification.text import (
+    MAX_QUERY_LENGTH,
+    cjk_runs,
+    code_query,
+    index_terms,
+    is_mostly_chinese,
+    jieba_words,
+    plain_text,
+    query_terms,
+)
 from cpass.core.actor import Actor
 from cpass.core.errors import ValidationFailed
 from cpass.core.platform import require_reference_read
@@ -32,6 +42,8 @@ RRF_K = 10
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.5
 CONFIRMED_WEIGHT = 3.0
+#: A candidate in a chapter whose Chinese title shares a word with a Chinese description.
+CHAPTER_WEIGHT = 0.5
 #: A confirmed description at least this close (cosine) to the query counts as a similar product.
 SIMILAR_PRODUCT_MIN = 0.86
 #: How many of an enterprise's latest confirmed classifications are compared with a query.
@@ -90,6 +102,8 @@ class Suggestion:
     semantic_similarity: float | None = None
     similar_products: list[SimilarProduct] = field(default_factory=list)
     national_lines: list[PathItem] = field(default_factory=list)
+    #: Chinese terms of the description whose English reading (our glossary) matched this code's text.
+    translations: list[Translation] = field(default_factory=list)
 
     @property
     def description(self) -> str:
@@ -280,20 +294,61 @@ def _similar_products(actor: Actor, query_vector: embeddings.Vector, jurisdictio
     return sorted(similar, key=lambda product: -product.similarity)[:10]
 
 
+def query_translations(*, text: str) -> list[Translation]:
+    """How the assistant reads the Chinese words of a description in English (our trade glossary)."""
+    return glossary.translate(plain_text(text)[:MAX_DESCRIPTION_LENGTH])
+
+
+@dataclass(frozen=True)
+class _Chapters:
+    version: int | None
+    #: chapter code -> its Chinese title's tokens.
+    terms: dict[str, frozenset[str]]
+
+
+_chapters_cache: list[_Chapters] = []
+
+
+def _chapter_terms() -> dict[str, frozenset[str]]:
+    """The Chinese title tokens of every HS chapter, kept per index version."""
+    version = IndexState.objects.filter(key=SEARCH_STATE).values_list("version", flat=True).first()
+    if _chapters_cache and _chapters_cache[0].version == version:
+        return _chapters_cache[0].terms
+    rows = HsSearchEntry.objects.filter(jurisdiction=NOMENCLATURE, level=EntryLevel.CHAPTER).exclude(description_zh="")
+    terms = {code: frozenset(index_terms(zh).split()) for code, zh in rows.values_list("code", "description_zh")}
+    _chapters_cache[:] = [_Chapters(version, terms)]
+    return terms
+
+
+def _chapters(text: str, translations: list[Translation] | None = None) -> list[str]:
+    """Chapters whose Chinese title shares the most words (two characters or more) with `text`, best first."""
+    found = glossary.translate(text) if translations is None else translations
+    words = {word for run in cjk_runs(text) for word in jieba_words(run) if len(word) >= 2}
+    words |= {term.zh for term in found if len(term.zh) >= 2}
+    if not words:
+        return []
+    counts = {code: len(words & terms) for code, terms in _chapter_terms().items()}
+    return sorted((code for code, count in counts.items() if count), key=lambda code: (-counts[code], code))[:3]
+
+
 def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5) -> list[Suggestion]:
     """Up to `limit` HS subheadings for a product description (English or Chinese), best first, with why.
 
-    Three signals, fused by weighted reciprocal rank: words matching the nomenclature (full text),
-    sentence-embedding similarity (multilingual-e5-small) and the enterprise's own confirmed
-    classifications of similar descriptions. Nothing is applied: a person confirms elsewhere.
+    Signals fused by weighted reciprocal rank: words matching the nomenclature (full text; the Chinese
+    words also read in English through our glossary), sentence-embedding similarity
+    (multilingual-e5-small), the enterprise's own confirmed classifications of similar descriptions and,
+    for Chinese, the chapters whose Chinese titles share its words. Nothing is applied: a person confirms.
     """
     require_reference_read(actor)
     value = _clean_text(text, field_name="text", max_length=MAX_DESCRIPTION_LENGTH)
     limit = _clean_limit(limit)
     jurisdiction = clean_jurisdiction(jurisdiction)
-    terms = query_terms(value)
+    translations = glossary.translate(value)
+    english = " ".join(term.en for term in translations)
+    read_as = [(term, set(query_terms(term.en))) for term in translations]
+    terms = list(dict.fromkeys(query_terms(value)[:32] + (query_terms(english)[:32] if english else [])))
     scopes = ["hs", jurisdiction.lower()]
-    lexical_hits = backends.text_matches(scopes=scopes, terms=terms[:32], prefix_last=False, limit=_CANDIDATES * 2)
+    lexical_hits = backends.text_matches(scopes=scopes, terms=terms, prefix_last=False, limit=_CANDIDATES * 2)
     entries = HsSearchEntry.objects.in_bulk([pk for pk, _score in lexical_hits])
     lexical: dict[str, list[str]] = {}
     for pk, _score in lexical_hits:
@@ -305,9 +360,13 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
         known.extend(term for term in matched if term not in known)
         if len(lexical) >= _CANDIDATES:
             break
-    query_vector = embeddings.embed_query(value)
-    semantic = _semantic(query_vector, jurisdiction, cross_lingual=is_mostly_chinese(value))
+    # The embedding reads the description with its English reading appended: measured on bench/, this
+    # lifts Chinese top-5 from 28 % to 83 % (held-out set: 21 % to 57 %) and leaves English unchanged.
+    query_vector = embeddings.embed_query(glossary.with_reading(value, translations))
+    chinese = is_mostly_chinese(value)
+    semantic = _semantic(query_vector, jurisdiction, cross_lingual=chinese)
     similar = _similar_products(actor, query_vector, jurisdiction)
+    chapters = _chapters(value, translations) if chinese else []
 
     scores: dict[str, float] = defaultdict(float)
     for rank, key in enumerate(lexical, start=1):
@@ -319,15 +378,25 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
         by_code[product.code[:6]].append(product)
     for rank, key in enumerate(by_code, start=1):
         scores[key] += CONFIRMED_WEIGHT / (RRF_K + rank)
+    for rank, chapter in enumerate(chapters, start=1):
+        for key in scores:
+            if key.startswith(chapter):
+                scores[key] += CHAPTER_WEIGHT / (RRF_K + rank)
     best = sorted(scores, key=lambda key: (-scores[key], key))[:limit]
     if not best:
         return []
-    ceiling = (LEXICAL_WEIGHT + SEMANTIC_WEIGHT + (CONFIRMED_WEIGHT if by_code else 0.0)) / (RRF_K + 1)
+    ceiling = (
+        LEXICAL_WEIGHT
+        + SEMANTIC_WEIGHT
+        + (CONFIRMED_WEIGHT if by_code else 0.0)
+        + (CHAPTER_WEIGHT if chapters else 0.0)
+    ) / (RRF_K + 1)
     nodes = _paths(set(best))
     lines = _national_lines(jurisdiction, best, {p.code for products in by_code.values() for p in products})
     suggestions = []
     for key in best:
         node = nodes.get(key)
+        matched_terms = lexical.get(key, [])
         suggestions.append(
             Suggestion(
                 code=key,
@@ -336,10 +405,11 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
                 description_zh=node.description_zh if node else "",
                 path=_path(key, nodes),
                 score=round(min(scores[key] / ceiling, 1.0), 3),
-                matched_terms=lexical.get(key, []),
+                matched_terms=matched_terms,
                 semantic_similarity=round(semantic[key], 4) if key in semantic else None,
                 similar_products=by_code.get(key, [])[:3],
                 national_lines=lines.get(key, []),
+                translations=[term for term, words in read_as if words.intersection(matched_terms)],
             )
         )
     return suggestions

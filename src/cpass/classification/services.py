@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cpass.classification import embeddings
+from cpass.classification import embeddings, glossary
 from cpass.classification.models import (
     NOMENCLATURE,
     ConfirmedClassification,
@@ -45,6 +47,93 @@ def clean_jurisdiction(value: str, *, field: str = "jurisdiction") -> str:
     return jurisdiction
 
 
+@dataclass(frozen=True)
+class ConfirmedItem:
+    """One confirmed code for `learn_confirmed_many`: a product's description and code."""
+
+    description: str
+    code: str
+    product_id: int | None = None
+
+
+def _check_enterprise(actor: Actor, enterprise_id: int) -> None:
+    if enterprise_id not in actor.enterprise_ids_for("products", "write"):
+        if enterprise_id in actor.enterprise_ids_for("products", "read"):
+            raise PermissionDenied(_("You may not change this enterprise's products."))
+        raise NotFound(_("No such enterprise, or you have no access to it."))
+
+
+def _clean_confirmed(description: str, code: str, *, prefix: str = "") -> tuple[str, str]:
+    """The description on one line and the code's digits, or ValidationFailed naming `prefix` + the field."""
+    text = plain_text(description)
+    if not text:
+        raise ValidationFailed.on(f"{prefix}description", _("Describe the product."))
+    if len(text) > MAX_DESCRIPTION_LENGTH:
+        raise ValidationFailed.on(
+            f"{prefix}description",
+            _("The description is longer than %(max)s characters.") % {"max": MAX_DESCRIPTION_LENGTH},
+        )
+    digits = normalize_code(code or "")
+    if not _CODE.fullmatch(digits):
+        raise ValidationFailed.on(
+            f"{prefix}code", _("An HS or national code has 4 to 14 digits (dots and spaces allowed).")
+        )
+    return text, digits
+
+
+def _store_confirmed(
+    *,
+    actor: Actor,
+    enterprise_id: int,
+    jurisdiction: str,
+    rows: list[tuple[str, str, int | None, bytes]],
+) -> None:
+    """Upsert (description, code, product id, embedding) rows: one per product, or per identical
+    description when there is no product. Runs inside the caller's transaction."""
+    scope = ConfirmedClassification.objects.for_actor(actor, "write").filter(
+        enterprise_id=enterprise_id, jurisdiction=jurisdiction
+    )
+    product_ids = [product_id for _text, _code, product_id, _vector in rows if product_id is not None]
+    descriptions = [text for text, _code, product_id, _vector in rows if product_id is None]
+    existing: dict[tuple[int | None, str], ConfirmedClassification] = {}
+    if product_ids:
+        for row in scope.filter(product_id__in=product_ids).select_for_update():
+            existing[(row.product_id, "")] = row
+    if descriptions:
+        for row in scope.filter(product_id__isnull=True, description__in=descriptions).select_for_update():
+            existing[(None, row.description)] = row
+    user = actor.user if actor.user.is_authenticated else None
+    created: list[ConfirmedClassification] = []
+    updated: list[ConfirmedClassification] = []
+    for text, digits, product_id, vector in rows:
+        key = (product_id, "") if product_id is not None else (None, text)
+        row = existing.get(key)
+        if row is None:
+            row = ConfirmedClassification(
+                enterprise_id=enterprise_id,
+                description=text,
+                code=digits,
+                jurisdiction=jurisdiction,
+                product_id=product_id,
+                confirmed_by=user,
+                embedding=vector,
+            )
+            created.append(row)
+            existing[key] = row
+        elif row.pk is None:  # the same key twice in one call: the later one wins
+            row.description, row.code, row.embedding = text, digits, vector
+        else:
+            row.description, row.code, row.confirmed_by, row.embedding = text, digits, user, vector
+            row.updated_at = timezone.now()
+            updated.append(row)
+    # Written only for `enterprise_id`, which _check_enterprise found writable; the rows updated were read via `scope`.
+    ConfirmedClassification.objects.unscoped().bulk_create(created)
+    scope.bulk_update(
+        list({row.pk: row for row in updated}.values()),
+        ["description", "code", "confirmed_by", "embedding", "updated_at"],
+    )
+
+
 @transaction.atomic
 def learn_confirmed(
     *,
@@ -58,46 +147,58 @@ def learn_confirmed(
     """Record that a person of `enterprise_id` confirmed `code` for a product `description`.
 
     One row per product (or per identical description when there is no product): confirming
-    again replaces the code. The description's embedding is computed here (about 10 ms).
+    again replaces the code. The embedding of the description with the English reading of its
+    Chinese terms (glossary.with_reading, as for queries) is computed here (about 10 ms).
     """
-    if enterprise_id not in actor.enterprise_ids_for("products", "write"):
-        if enterprise_id in actor.enterprise_ids_for("products", "read"):
-            raise PermissionDenied(_("You may not change this enterprise's products."))
-        raise NotFound(_("No such enterprise, or you have no access to it."))
-    text = plain_text(description)
-    if not text:
-        raise ValidationFailed.on("description", _("Describe the product."))
-    if len(text) > MAX_DESCRIPTION_LENGTH:
-        raise ValidationFailed.on(
-            "description",
-            _("The description is longer than %(max)s characters.") % {"max": MAX_DESCRIPTION_LENGTH},
-        )
-    digits = normalize_code(code or "")
-    if not _CODE.fullmatch(digits):
-        raise ValidationFailed.on("code", _("An HS or national code has 4 to 14 digits (dots and spaces allowed)."))
+    _check_enterprise(actor, enterprise_id)
+    text, digits = _clean_confirmed(description, code)
     jurisdiction = clean_jurisdiction(jurisdiction)
-    vector = embeddings.to_bytes(embeddings.embed_passages([text])[0])
-    rows = ConfirmedClassification.objects.for_actor(actor, "write").filter(
-        enterprise_id=enterprise_id, jurisdiction=jurisdiction
+    vector = embeddings.to_bytes(embeddings.embed_passages([glossary.with_reading(text)])[0])
+    _store_confirmed(
+        actor=actor, enterprise_id=enterprise_id, jurisdiction=jurisdiction, rows=[(text, digits, product_id, vector)]
     )
-    key = Q(product_id=product_id) if product_id is not None else Q(product_id__isnull=True, description=text)
-    existing = rows.filter(key).select_for_update().first()
-    if existing is None:
-        ConfirmedClassification.objects.create(
-            enterprise_id=enterprise_id,
-            description=text,
-            code=digits,
-            jurisdiction=jurisdiction,
-            product_id=product_id,
-            confirmed_by=actor.user,
-            embedding=vector,
-        )
-        return
-    existing.description = text
-    existing.code = digits
-    existing.confirmed_by = actor.user
-    existing.embedding = vector
-    existing.save(update_fields=["description", "code", "confirmed_by", "embedding", "updated_at"])
+
+
+def learn_confirmed_many(
+    *, actor: Actor, enterprise_id: int, items: Sequence[ConfirmedItem], jurisdiction: str = "CN"
+) -> int:
+    """`learn_confirmed` for many products at once (a product import): every item is checked first,
+    then the descriptions are embedded a batch at a time (one model call per batch) and each batch is
+    stored in its own short transaction, so the model's CPU time never holds the database. Idempotent;
+    returns how many items were learnt."""
+    _check_enterprise(actor, enterprise_id)
+    jurisdiction = clean_jurisdiction(jurisdiction)
+    cleaned: list[tuple[str, str, int | None]] = []
+    errors: dict[str, list[Any]] = {}
+    for index, item in enumerate(items):
+        try:
+            text, digits = _clean_confirmed(item.description, item.code, prefix=f"items[{index}].")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+        else:
+            cleaned.append((text, digits, item.product_id))
+    if errors:
+        raise ValidationFailed(_("Some confirmed codes are invalid."), errors=errors)
+    for start in range(0, len(cleaned), _EMBED_BATCH):
+        chunk = cleaned[start : start + _EMBED_BATCH]
+        vectors = embeddings.embed_passages([glossary.with_reading(text) for text, _digits, _product_id in chunk])
+        rows = [
+            (text, digits, product_id, embeddings.to_bytes(vector))
+            for (text, digits, product_id), vector in zip(chunk, vectors, strict=True)
+        ]
+        with transaction.atomic():
+            _store_confirmed(actor=actor, enterprise_id=enterprise_id, jurisdiction=jurisdiction, rows=rows)
+    return len(cleaned)
+
+
+@transaction.atomic
+def confirmed_classification_forget(*, actor: Actor, product_id: int) -> int:
+    """Forget what the assistant learnt from a product (its description and confirmed codes, every
+    jurisdiction): called when the product is deleted or loses its code, so data people delete is
+    gone from the assistant too. Returns how many rows were deleted; forgetting twice deletes none."""
+    rows = ConfirmedClassification.objects.for_actor(actor, "write").filter(product_id=product_id)
+    deleted, _by_model = rows.delete()
+    return deleted
 
 
 # -- the search index ------------------------------------------------------------------------

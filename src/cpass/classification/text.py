@@ -19,6 +19,7 @@ MAX_QUERY_LENGTH = 200
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
 _CODE_QUERY = re.compile(r"[0-9][0-9.\s]*")
 #: Control characters and lone surrogates (JSON can carry "\ud800"; no database can store it).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -74,6 +75,16 @@ def _jieba():  # type: ignore[no-untyped-def]
     with _jieba_lock:
         jieba.initialize()
     return jieba
+
+
+def cjk_runs(text: str) -> list[str]:
+    """The runs of CJK characters in `text`."""
+    return _CJK_RUN.findall(text)
+
+
+def jieba_words(run: str) -> list[str]:
+    """A run of Chinese segmented into dictionary words (jieba's precise mode, no new-word guessing)."""
+    return [word for word in _jieba().cut(run, HMM=False) if word.strip()]
 
 
 def _cjk_tokens(run: str, *, unigrams: bool) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -19,7 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from cpass.classification.services import learn_confirmed
+from cpass.classification.services import (
+    ConfirmedItem,
+    confirmed_classification_forget,
+    learn_confirmed,
+    learn_confirmed_many,
+)
 from cpass.core.actor import Actor
 from cpass.core.errors import Conflict, NotFound, ValidationFailed
 from cpass.products.elements import clean_element_values, join_specification
@@ -148,6 +154,8 @@ def _record_classification(
             jurisdiction=HS_JURISDICTION,
             product_id=product.pk,
         )
+    else:  # the code was removed: the assistant no longer suggests it for this product's description
+        confirmed_classification_forget(actor=actor, product_id=product.pk)
 
 
 def _sku_taken(enterprise_id: int, sku: str, exclude_pk: int | None) -> bool:
@@ -269,6 +277,7 @@ def product_update(
     if values["sku"] != product.sku and _sku_taken(product.enterprise_id, values["sku"], product.pk):
         raise ValidationFailed.on("sku", _("Another product already has SKU “%(sku)s”.") % {"sku": values["sku"]})
     previous = (product.hs_code, product.ciq_code)
+    description_before = product.description
     for field, value in values.items():
         setattr(product, field, value)
     _save(product)
@@ -279,6 +288,17 @@ def product_update(
         reason=classification_reason,
         source=classification_source,
     )
+    unchanged_code = (product.hs_code, product.ciq_code) == previous
+    if product.hs_code and unchanged_code and product.description != description_before:
+        # Same code, new wording: the assistant keeps the current description, not an edited-away one.
+        learn_confirmed(
+            actor=actor,
+            enterprise_id=product.enterprise_id,
+            description=product.description,
+            code=product.hs_code,
+            jurisdiction=HS_JURISDICTION,
+            product_id=product.pk,
+        )
     return product_get(actor=actor, product_id=product.pk, action="write")
 
 
@@ -315,29 +335,28 @@ def product_delete(*, actor: Actor, product_id: int) -> None:
     for image in images:
         _delete_file_on_commit(image)
         image.delete()
+    # What the classification assistant learnt from it goes too: data people delete is gone.
+    confirmed_classification_forget(actor=actor, product_id=product.pk)
     product.delete()
 
 
 def product_learn_classifications(*, actor: Actor, product_ids: Sequence[int]) -> int:
     """Teach the classification assistant the current codes of these products, e.g. after an import.
 
-    One short transaction per product (learn_confirmed computes an embedding each), so a large import
-    does not hold the database while the model runs. Products gone, unclassified or no longer
+    learn_confirmed_many embeds the descriptions in batches, one short transaction each, so a large
+    import does not hold the database while the model runs. Products gone, unclassified or no longer
     writable by the actor are skipped. Returns how many were learnt.
     """
     products = Product.objects.for_actor(actor, "write").filter(pk__in=list(product_ids)).exclude(hs_code="")
-    learnt = 0
+    by_enterprise: dict[int, list[ConfirmedItem]] = defaultdict(list)
     for product in products.order_by("pk").iterator(chunk_size=500):
-        learn_confirmed(
-            actor=actor,
-            enterprise_id=product.enterprise_id,
-            description=product.description,
-            code=product.hs_code,
-            jurisdiction=HS_JURISDICTION,
-            product_id=product.pk,
+        by_enterprise[product.enterprise_id].append(
+            ConfirmedItem(description=product.description, code=product.hs_code, product_id=product.pk)
         )
-        learnt += 1
-    return learnt
+    return sum(
+        learn_confirmed_many(actor=actor, enterprise_id=enterprise_id, items=items, jurisdiction=HS_JURISDICTION)
+        for enterprise_id, items in by_enterprise.items()
+    )
 
 
 def declaration_specification(product: Product) -> str:

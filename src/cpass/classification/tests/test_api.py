@@ -90,6 +90,16 @@ def test_suggest(nomenclature, owner, enterprise):
     assert top["similar_products"][0]["description"] == "Compression fridge for homes"
     assert {"household", "refrigerator"} <= set(top["matched_terms"])
     assert len(response.json()["suggestions"]) <= 3
+    assert (response.json()["translations"], top["translations"]) == ([], [])
+    chinese = client.post(
+        f"{BASE}/suggest", json.dumps({"text": "家用冰箱", "limit": 1}), content_type="application/json"
+    ).json()
+    assert chinese["translations"] == [
+        {"zh": "家用", "en": "household domestic"},
+        {"zh": "冰箱", "en": "refrigerators"},
+    ]
+    assert chinese["suggestions"][0]["code"] == "841821"
+    assert chinese["suggestions"][0]["translations"] == chinese["translations"]
 
 
 def test_suggest_never_shows_another_enterprises_examples(nomenclature, owner, enterprise):

@@ -4,10 +4,12 @@ import pytest
 
 from cpass.accounts.tests.factories import UserFactory
 from cpass.classification import selectors, services
-from cpass.classification.tests.factories import ConfirmedClassificationFactory
+from cpass.classification.glossary import Translation
+from cpass.classification.tests.factories import ConfirmedClassificationFactory, load_nomenclature
 from cpass.core.errors import PermissionDenied, ValidationFailed
 from cpass.organizations.selectors import actor_for
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory, PartnerGrantFactory
+from cpass.tariff.models import HsNode
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +115,27 @@ def test_suggest_understands_chinese(nomenclature, actor):
     assert selectors.suggest(actor=actor, text="纯棉T恤衫 男式 针织")[0].code == "610910"
 
 
+def test_chinese_words_are_read_in_english_and_shown(db, actor):
+    load_nomenclature()
+    HsNode.objects.filter(level="subheading").update(description_zh="")  # as in the real HS file
+    services.rebuild_search_index()
+    top = selectors.suggest(actor=actor, text="园林用电动离心水泵")[0]
+    assert top.code == "841370"
+    assert {"centrifugal", "pump"} <= set(top.matched_terms)
+    assert top.translations == [Translation("离心", "centrifugal"), Translation("水泵", "pumps liquids")]
+    assert selectors.query_translations(text="电动离心水泵") == [
+        Translation("电动", "electric"),
+        Translation("离心", "centrifugal"),
+        Translation("水泵", "pumps liquids"),
+    ]
+
+
+def test_chinese_chapter_titles_point_to_chapters(nomenclature):
+    assert selectors._chapters("女式针织毛衣") == ["61"]
+    assert selectors._chapters("钢铁 工具") == ["72", "82"]
+    assert selectors._chapters("Knitted sweater") == []
+
+
 def test_suggest_learns_from_confirmed_examples(nomenclature, actor, enterprise):
     text = "Santoku chef knife, stainless steel, for kitchens"
     before = selectors.suggest(actor=actor, text=text)
@@ -147,8 +170,6 @@ def test_confirmed_examples_never_reach_another_enterprise(nomenclature, actor, 
 
 
 def test_suggest_without_embeddings_still_answers_by_words(db, actor):
-    from cpass.classification.tests.factories import load_nomenclature
-
     load_nomenclature()
     services.rebuild_search_index()
     top = selectors.suggest(actor=actor, text="centrifugal pumps")[0]

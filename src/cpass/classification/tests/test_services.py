@@ -84,6 +84,85 @@ def test_broker_with_write_grant_confirms_for_its_client(actor, enterprise):
     assert [row.enterprise_id for row in confirmed(broker)] == [client.pk]
 
 
+def learn(actor, enterprise_id, description, code, product_id, jurisdiction="CN"):
+    services.learn_confirmed(
+        actor=actor,
+        enterprise_id=enterprise_id,
+        description=description,
+        code=code,
+        product_id=product_id,
+        jurisdiction=jurisdiction,
+    )
+
+
+def test_learn_confirmed_many_embeds_in_batches_and_upserts(actor, enterprise, owner, monkeypatch):
+    learn(actor, enterprise.pk, "Old text", "841360", 1)
+    calls: list[int] = []
+    real = services.embeddings.embed_passages
+
+    def counting(texts):
+        calls.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(services.embeddings, "embed_passages", counting)
+    monkeypatch.setattr(services, "_EMBED_BATCH", 2)
+    items = [
+        services.ConfirmedItem(description="Gear pump", code="8413.60", product_id=1),
+        services.ConfirmedItem(description="Cotton T-shirt", code="610910", product_id=2),
+        services.ConfirmedItem(description="Green tea", code="0902 10", product_id=3),
+        services.ConfirmedItem(description="Green tea", code="090210"),
+        services.ConfirmedItem(description="Green tea", code="090220"),
+    ]
+    learnt = services.learn_confirmed_many(actor=actor, enterprise_id=enterprise.pk, items=items)
+    assert learnt == 5
+    assert calls == [2, 2, 1]
+    rows = confirmed(actor)
+    assert sorted((r.product_id or 0, r.description, r.code, r.confirmed_by_id) for r in rows) == [
+        (0, "Green tea", "090220", owner.pk),
+        (1, "Gear pump", "841360", owner.pk),
+        (2, "Cotton T-shirt", "610910", owner.pk),
+        (3, "Green tea", "090210", owner.pk),
+    ]
+    assert {len(bytes(r.embedding)) for r in rows} == {384 * 2}
+    # Learning the same again changes nothing but the time.
+    assert services.learn_confirmed_many(actor=actor, enterprise_id=enterprise.pk, items=items) == 5
+    assert len(confirmed(actor)) == 4
+
+
+def test_learn_confirmed_many_checks_every_item_first(actor, enterprise):
+    items = [
+        services.ConfirmedItem(description="Gear pump", code="841360", product_id=1),
+        services.ConfirmedItem(description=" ", code="841360", product_id=2),
+        services.ConfirmedItem(description="Tea", code="09", product_id=3),
+    ]
+    with pytest.raises(ValidationFailed) as exc:
+        services.learn_confirmed_many(actor=actor, enterprise_id=enterprise.pk, items=items)
+    assert sorted(exc.value.errors) == ["items[1].description", "items[2].code"]
+    assert confirmed(actor) == []
+    with pytest.raises(NotFound):
+        services.learn_confirmed_many(actor=actor, enterprise_id=EnterpriseFactory.create().pk, items=items[:1])
+    assert services.learn_confirmed_many(actor=actor, enterprise_id=enterprise.pk, items=[]) == 0
+
+
+def test_forget_removes_what_a_product_taught_only_in_reach(actor, enterprise):
+    learn(actor, enterprise.pk, "Gear pump", "841360", 5)
+    learn(actor, enterprise.pk, "Gear pump", "841360", 5, jurisdiction="US")
+    learn(actor, enterprise.pk, "Tea", "090210", 6)
+    other = EnterpriseFactory.create()
+    other_owner = MembershipFactory.create(enterprise=other, role="owner", user=UserFactory.create()).user
+    other_actor = actor_for(user=other_owner, enterprise_id=other.pk)
+    learn(other_actor, other.pk, "Pump", "841360", 5)
+
+    assert services.confirmed_classification_forget(actor=actor, product_id=5) == 2
+    assert [(r.product_id, r.code) for r in confirmed(actor)] == [(6, "090210")]
+    assert [(r.product_id, r.code) for r in confirmed(other_actor)] == [(5, "841360")]
+    assert services.confirmed_classification_forget(actor=actor, product_id=5) == 0
+    viewer = MembershipFactory.create(enterprise=enterprise, role="viewer", user=UserFactory.create()).user
+    viewer_actor = actor_for(user=viewer, enterprise_id=enterprise.pk)
+    assert services.confirmed_classification_forget(actor=viewer_actor, product_id=6) == 0
+    assert [(r.product_id, r.code) for r in confirmed(actor)] == [(6, "090210")]
+
+
 def test_rebuild_indexes_newest_edition_and_current_lines(db):
     load_nomenclature()
     HsNode.objects.create(edition="HS2017", code="999999", level="subheading", description_en="Old edition only")

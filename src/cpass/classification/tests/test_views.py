@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse
 
 from cpass.classification.widgets import HsCodeInput
+from cpass.products.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,41 @@ def test_assistant_page(nomenclature, login, owner):
     assert "8418211000" in html
     bad = client.get(reverse("classification:assistant"), {"text": "x" * 2000})
     assert bad.status_code == 422
+
+
+def test_assistant_for_a_product_links_each_code_to_its_classify_page(nomenclature, login, owner, enterprise):
+    product = ProductFactory.create(enterprise=enterprise, name_en="Household refrigerator")
+    url = reverse("classification:assistant")
+    response = login(owner).get(url, {"text": "household refrigerator", "product": str(product.pk)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="assistant-product"' in html
+    assert f'<input type="hidden" name="product" value="{product.pk}">' in html
+    classify = reverse("products:classify", args=[product.pk])
+    assert f'href="{classify}?code=841821&amp;source=assistant"' in html
+    assert f'href="{classify}?code=8418211000&amp;source=assistant"' in html
+    # Without a product, no links to any classify page.
+    plain = login(owner).get(url, {"text": "household refrigerator"}).content.decode()
+    assert "source=assistant" not in plain
+
+
+def test_assistant_for_a_product_one_cannot_change_is_404(
+    nomenclature, login, owner, enterprise, other_enterprise, make_member
+):
+    url = reverse("classification:assistant")
+    foreign = ProductFactory.create(enterprise=other_enterprise)
+    for product in (str(foreign.pk), "999999", "abc", "1" * 30):
+        assert login(owner).get(url, {"text": "pump", "product": product}).status_code == 404
+    own = ProductFactory.create(enterprise=enterprise)
+    viewer = make_member(enterprise, "viewer").user
+    assert login(viewer).get(url, {"text": "pump", "product": str(own.pk)}).status_code == 404
+    assert login(viewer).get(url, {"text": "pump"}).status_code == 200
+
+
+def test_assistant_page_shows_how_chinese_was_read(nomenclature, login, owner):
+    html = login(owner).get(reverse("classification:assistant"), {"text": "家用冰箱"}).content.decode()
+    assert 'data-testid="translations"' in html
+    assert "冰箱 → refrigerators" in html
 
 
 def test_widget_renders_an_htmx_typeahead():

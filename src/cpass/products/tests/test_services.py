@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from cpass.classification import embeddings
+from cpass.classification import services as classification_services
 from cpass.classification.models import ConfirmedClassification
 from cpass.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
@@ -273,9 +275,49 @@ def test_image_refuses_fake_and_bombs(cn_tariff, owner_actor, monkeypatch):  # t
 def test_delete_removes_history_and_images(cn_tariff, owner_actor):  # type: ignore[no-untyped-def]
     product = _create(owner_actor, hs_code=PUMP, element_values=PUMP_VALUES)
     services.product_image_add(actor=owner_actor, product_id=product.pk, upload=_upload(png_bytes()))
+    other = _create(owner_actor, sku="HGP-41", hs_code=PUMP, element_values=PUMP_VALUES)
+    assert ConfirmedClassification.objects.for_actor(owner_actor).count() == 2
     services.product_delete(actor=owner_actor, product_id=product.pk)
-    assert not Product.objects.for_actor(owner_actor).exists()
-    assert not ClassificationChange.objects.for_actor(owner_actor).exists()
+    assert list(Product.objects.for_actor(owner_actor).values_list("pk", flat=True)) == [other.pk]
+    assert list(ClassificationChange.objects.for_actor(owner_actor).values_list("product_id", flat=True)) == [other.pk]
+    # The assistant forgot the deleted product's description, and only that one.
+    assert list(ConfirmedClassification.objects.for_actor(owner_actor).values_list("product_id", flat=True)) == [
+        other.pk
+    ]
+
+
+def test_assistant_memory_follows_the_product(cn_tariff, owner_actor):  # type: ignore[no-untyped-def]
+    product = _create(owner_actor, hs_code=PUMP, element_values=PUMP_VALUES, name_en="Gear pump")
+    memory = ConfirmedClassification.objects.for_actor(owner_actor)
+    assert list(memory.values_list("product_id", "code", "description")) == [(product.pk, PUMP, "齿轮泵 Gear pump")]
+    # New wording, same code: the assistant keeps the current description only.
+    services.product_update(actor=owner_actor, product_id=product.pk, name_en="Hydraulic gear pump")
+    assert list(memory.values_list("product_id", "code", "description")) == [
+        (product.pk, PUMP, "齿轮泵 Hydraulic gear pump")
+    ]
+    # The code removed: nothing left to suggest from this product.
+    services.product_update(
+        actor=owner_actor, product_id=product.pk, hs_code="", element_values={}, classification_reason="Not a pump"
+    )
+    assert not memory.exists()
+
+
+def test_learning_after_an_import_embeds_in_batches(  # type: ignore[no-untyped-def]
+    cn_tariff, owner_actor, enterprise, monkeypatch
+):
+    calls: list[int] = []
+    fake = embeddings.embed_passages
+
+    def counting(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return fake(texts)
+
+    monkeypatch.setattr(embeddings, "embed_passages", counting)
+    monkeypatch.setattr(classification_services, "_EMBED_BATCH", 2)
+    ids = [ProductFactory.create(enterprise=enterprise, hs_code=PUMP, name_en=f"Pump {n}").pk for n in range(3)]
+    assert services.product_learn_classifications(actor=owner_actor, product_ids=ids) == 3
+    assert calls == [2, 1]
+    assert sorted(ConfirmedClassification.objects.for_actor(owner_actor).values_list("product_id", flat=True)) == ids
 
 
 def test_reason_is_checked(cn_tariff, owner_actor):  # type: ignore[no-untyped-def]
