@@ -102,7 +102,7 @@ def audited_models() -> list[AuditedModel]:
     return sorted(_registry.values(), key=lambda entry: entry.label)
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if isinstance(value, FieldFile):
         return value.name or ""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
@@ -110,7 +110,7 @@ def _json_value(value: Any) -> Any:
 
 def snapshot(entry: AuditedModel, obj: models.Model) -> dict[str, Any]:
     """Concrete field values as JSON: foreign keys as ids, files as names, dates as ISO strings."""
-    return {f.name: _json_value(getattr(obj, f.attname)) for f in entry.fields()}
+    return {f.name: json_value(getattr(obj, f.attname)) for f in entry.fields()}
 
 
 def _on_pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
@@ -210,3 +210,41 @@ def _write(
         before=before,
         after=after,
     )
+
+
+def record_bulk(
+    model: type[models.Model],
+    changes: Iterable[tuple[models.Model, str, dict[str, Any] | None, dict[str, Any] | None]],
+) -> int:
+    """Change-log rows for writes that bypass save() (an importer's bulk_create/bulk_update), in one insert.
+
+    `changes` are (row, "create" | "update", before, after) with the same shapes the signals write; the
+    acting user and request come from the audit context, as for a single save.
+    """
+    entry = _registry.get(model)
+    if entry is None:
+        return 0
+    current = context.current()
+    user_id, user_repr = _acting_user(current["user_id"])
+    actor_enterprise_id: int | None = current["enterprise_id"]
+    if actor_enterprise_id is not None and not Enterprise.objects.filter(pk=actor_enterprise_id).exists():
+        actor_enterprise_id = None
+    content_type = ContentType.objects.get_for_model(entry.model)
+    rows = [
+        ObjectChange(
+            user_id=user_id,
+            user_repr=user_repr,
+            enterprise_id=entry.enterprise_id(instance),
+            actor_enterprise_id=actor_enterprise_id,
+            request_id=current["request_id"][:64],
+            action=action,
+            content_type=content_type,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:300],
+            before=before,
+            after=after,
+        )
+        for instance, action, before, after in changes
+    ]
+    ObjectChange.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpass.core.actor import Actor
+from cpass.core.context import acting_as
 from cpass.core.errors import ServiceError, ValidationFailed
 from cpass.imports.framework import FileRejected, file_format, run_import
 from cpass.imports.models import ImportJob, ImportStatus
@@ -91,7 +92,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
     try:
         actor = _run_actor(job)
         importer = require_may_run(actor, job.kind)(actor=actor, options=job.options)
-        with job.file.open("rb") as stream:
+        with job.file.open("rb") as stream, acting_as(job.created_by_id, job.enterprise_id):
             result = run_import(
                 importer,
                 stream,

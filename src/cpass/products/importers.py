@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cpass.audit import registry
 from cpass.core.errors import ValidationFailed
 from cpass.imports.framework import Column, Importer, RowError, register
 from cpass.products.elements import split_specification
@@ -174,17 +175,33 @@ class ProductImporter(Importer[ParsedProduct]):
         updated: list[Product] = []
         fields: set[str] = {"updated_at"}
         now = timezone.now()
+        audit_rows: list[tuple[Product, str, dict[str, Any] | None, dict[str, Any] | None]] = []
+        audited = registry.audited(Product)
+        if audited is not None:
+            audit_rows += [(product, "create", None, registry.snapshot(audited, product)) for product in new]
         for parsed in batch:
             if parsed.existing is None:
                 continue
+            before = {name: getattr(parsed.existing, name) for name in parsed.changed}
             for name in parsed.changed:
                 setattr(parsed.existing, name, parsed.values[name])
+            if audited is not None:
+                after_all = registry.snapshot(audited, parsed.existing)
+                audit_rows.append(
+                    (
+                        parsed.existing,
+                        "update",
+                        {name: registry.json_value(value) for name, value in before.items()},
+                        {name: after_all[name] for name in parsed.changed},
+                    )
+                )
             parsed.existing.updated_at = now
             fields.update(parsed.changed)
             updated.append(parsed.existing)
             by_sku[parsed.sku] = parsed.existing
         if updated:
             Product.objects.for_actor(actor, "write").bulk_update(updated, sorted(fields), batch_size=500)
+        registry.record_bulk(Product, audit_rows)
         changes = []
         learn: list[int] = []
         for parsed in batch:

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from cpass.accounts.tests.factories import UserFactory
+from cpass.audit.models import ObjectChange
 from cpass.core.errors import PermissionDenied, ValidationFailed
 from cpass.imports import services
 from cpass.imports.models import ImportJob, ImportStatus
@@ -41,6 +42,9 @@ def test_staff_load_runs_after_commit(staff_actor, django_capture_on_commit_call
     assert job.started_at
     assert job.finished_at
     assert CodeTable.objects.filter(key__in=["s-A", "s-B"]).count() == 2
+    # The background run writes the change log as the person who uploaded the file.
+    created = ObjectChange.objects.get(content_type__model="codetable", object_repr__startswith="s-A", action="create")
+    assert created.user_id == staff_actor.user.pk
 
 
 def test_bad_rows_reject_the_file_or_are_skipped(staff_actor, django_capture_on_commit_callbacks) -> None:

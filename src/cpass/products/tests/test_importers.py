@@ -300,3 +300,19 @@ def test_imported_codes_are_learnt_after_commit(cn_tariff, owner_actor, django_c
         (TSHIRT, Product.objects.for_actor(owner_actor).get(sku="TS-01").pk),
         (PUMP, Product.objects.for_actor(owner_actor).get(sku="HGP-40").pk),
     ]
+
+
+def test_imported_rows_are_in_the_change_log(cn_tariff, owner_actor, enterprise):  # type: ignore[no-untyped-def]
+    from cpass.audit.models import ObjectChange
+    from cpass.core.context import acting_as
+
+    with acting_as(owner_actor.user.pk, enterprise.pk):
+        _run(owner_actor, _csv(GOOD))
+        _run(owner_actor, _csv([["HGP-40", "Rexroth"]], header=["货号 / SKU", "品牌"]))
+    pump = Product.objects.for_actor(owner_actor).get(sku="HGP-40")
+    log = ObjectChange.objects.filter(content_type__model="product", object_id=str(pump.pk)).order_by("pk")
+    created, updated = list(log)
+    assert (created.action, created.user_id, created.enterprise_id) == ("create", owner_actor.user.pk, enterprise.pk)
+    assert created.after["sku"] == "HGP-40"
+    assert (updated.action, updated.before, updated.after) == ("update", {"brand": ""}, {"brand": "Rexroth"})
+    assert ObjectChange.objects.filter(content_type__model="product", action="create").count() == 3
