@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -13,7 +13,8 @@ from cpass.core.api import Pagination, request_actor
 from cpass.core.errors import PermissionDenied
 from cpass.core.idempotency import idempotent
 from cpass.shipments import selectors, services
-from cpass.shipments.models import Container, GoodsLine, Milestone, Shipment
+from cpass.shipments.excel import XLSX_CONTENT_TYPE, export_filename, export_workbook
+from cpass.shipments.models import Container, GoodsLine, Milestone, SavedView, Shipment
 from cpass.shipments.schemas import (
     ContainerCreateIn,
     ContainerOut,
@@ -23,6 +24,8 @@ from cpass.shipments.schemas import (
     GoodsLineUpdateIn,
     MilestoneCreateIn,
     MilestoneOut,
+    SavedViewCreateIn,
+    SavedViewOut,
     ShipmentCreateIn,
     ShipmentOut,
     ShipmentTransitionIn,
@@ -67,6 +70,63 @@ def shipment_list(
         enterprise_id=enterprise,
         ordering=ordering,
     )
+
+
+@router.get(
+    "/export.xlsx",
+    summary="The filtered shipment list as an Excel file (bilingual header)",
+    url_name="shipment_export",
+)
+def shipment_export(
+    request: HttpRequest,
+    direction: str | None = None,
+    status: str | None = None,
+    port: str | None = None,
+    eta_from: datetime | None = None,
+    eta_to: datetime | None = None,
+    party: int | None = None,
+    q: str | None = None,
+    enterprise: int | None = None,
+    ordering: str | None = None,
+) -> FileResponse:
+    """The same filters as the list; every matching shipment, one row each."""
+    shipments = selectors.shipment_list(
+        actor=_scoped(request, "read"),
+        direction=direction,
+        status=status,
+        port=port,
+        eta_from=eta_from,
+        eta_to=eta_to,
+        party_id=party,
+        q=q,
+        enterprise_id=enterprise,
+        ordering=ordering,
+    )
+    return FileResponse(
+        export_workbook(shipments), as_attachment=True, filename=export_filename(), content_type=XLSX_CONTENT_TYPE
+    )
+
+
+# -- saved views (before /{shipment_id}, which they do not match anyway) ----------------------------------
+
+
+@router.get("/views", response=list[SavedViewOut], summary="My saved list filters in my active enterprise")
+@paginate(Pagination)
+def saved_view_list(request: HttpRequest) -> QuerySet[SavedView]:
+    return selectors.saved_views(actor=_scoped(request, "read"))
+
+
+@router.post("/views", response={201: SavedViewOut}, summary="Save list filters under a name")
+@idempotent
+def saved_view_create(request: HttpRequest, payload: SavedViewCreateIn) -> Status[SavedView]:
+    view = services.saved_view_create(actor=_scoped(request, "read"), name=payload.name, filters=payload.filters)
+    return Status(201, view)
+
+
+@router.delete("/views/{int:view_id}", response={204: None}, summary="Delete one of my saved views")
+def saved_view_delete(request: HttpRequest, view_id: int) -> Status[None]:
+    services.saved_view_delete(actor=_scoped(request, "read"), view_id=view_id)
+    return Status(204, None)
 
 
 @router.post("", response={201: ShipmentOut}, summary="Open a shipment (draft) with the next job number")

@@ -104,6 +104,9 @@ class ShipmentForm(forms.Form):
     vessel_name = forms.CharField(label=_("Vessel"), required=False, max_length=100)
     imo_number = forms.CharField(label=_("IMO number"), required=False, max_length=12)
     voyage = forms.CharField(label=_("Voyage or flight"), required=False, max_length=20)
+    package_type = forms.ChoiceField(label=_("Package type"), required=False)
+    package_count = forms.CharField(label=_("Number of packages"), required=False, max_length=15)
+    gross_weight_kg = forms.CharField(label=_("Gross weight (kg)"), required=False, max_length=30)
     etd = _moment(_("ETD"))
     eta = _moment(_("ETA"))
     atd = _moment(_("ATD"))
@@ -125,6 +128,9 @@ class ShipmentForm(forms.Form):
             self.fields[name].choices = choices  # type: ignore[attr-defined]
         self.fields["transport_mode"].choices = _with_blank(code_choices(Table.TRANSPORT_MODE))  # type: ignore[attr-defined]
         self.fields["customs_office"].choices = _with_blank(code_choices(Table.CUSTOMS_OFFICE))  # type: ignore[attr-defined]
+        self.fields["package_type"].choices = _with_blank(code_choices(Table.PACKAGE_TYPE))  # type: ignore[attr-defined]
+        for name in ("package_count", "gross_weight_kg"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric" if name == "package_count" else "decimal"
 
 
 class GoodsLineForm(forms.Form):
@@ -200,3 +206,10 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, statuses: list[ShipmentStatus], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s.value, s.label) for s in statuses]  # type: ignore[attr-defined]
+
+
+class SavedViewForm(forms.Form):
+    """Save the list's filters: `query` carries them as the list's query string."""
+
+    name = forms.CharField(label=_("Name of this view"), max_length=80)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -74,6 +75,12 @@ class Shipment(TenantOwned):
     vessel_name = models.CharField(_("vessel"), max_length=100, blank=True)
     imo_number = models.CharField(_("IMO number"), max_length=7, blank=True)
     voyage = models.CharField(_("voyage or flight"), max_length=20, blank=True)
+    #: Packages as the declaration gives them (包装种类, 件数, 毛重): one package type and count per shipment.
+    package_type = models.CharField(_("package type"), max_length=4, blank=True)
+    package_count = models.PositiveIntegerField(_("number of packages"), null=True, blank=True)
+    gross_weight_kg = models.DecimalField(
+        _("gross weight (kg)"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     etd = models.DateTimeField(_("ETD"), null=True, blank=True)
     eta = models.DateTimeField(_("ETA"), null=True, blank=True)
     atd = models.DateTimeField(_("ATD"), null=True, blank=True)
@@ -86,6 +93,10 @@ class Shipment(TenantOwned):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "job_number"], name="shipments_unique_job_number"),
+            models.CheckConstraint(
+                condition=Q(package_count__isnull=True) | Q(package_count__gt=0),
+                name="shipments_package_count_positive",
+            ),
         ]
         indexes = [
             models.Index(fields=["enterprise", "-created_at"], name="shipments_newest_idx"),
@@ -234,3 +245,31 @@ class Milestone(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class SavedView(TenantOwned):
+    """A person's named set of shipment list filters (e.g. "Imports arriving at Yangshan"), in one of their
+    enterprises; shown as links above the list. Personal: nobody else sees or deletes it."""
+
+    tenant_module = "shipments"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+    #: The list's filters as its query string has them: {"direction": "import", "port": "CNSHA", ...}.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "user", "name"], name="shipments_unique_saved_view_name"),
+        ]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def query_string(self) -> str:
+        """The filters as the list page's query string (without the leading ?)."""
+        return urlencode(sorted(self.filters.items()))

@@ -44,6 +44,9 @@ class ShipmentOut(Schema):
     vessel_name: str
     imo_number: str
     voyage: str
+    package_type: str
+    package_count: int | None
+    gross_weight_kg: Decimal | None
     etd: datetime | None
     eta: datetime | None
     atd: datetime | None
@@ -73,6 +76,12 @@ class ShipmentWriteIn(InputSchema):
     vessel_name: str | None = None
     imo_number: str | None = None
     voyage: str | None = None
+    #: Code of the package_type table (包装种类), e.g. 22 for fibreboard boxes; needs package_count.
+    package_type: str | None = None
+    #: The number of packages (件数), at least 1.
+    package_count: int | None = None
+    #: The shipment's total gross weight (毛重) in kg.
+    gross_weight_kg: Decimal | None = None
     #: Times with their UTC offset, e.g. 2026-03-01T08:00:00+08:00.
     etd: datetime | None = None
     eta: datetime | None = None
@@ -226,3 +235,23 @@ class MilestoneCreateIn(InputSchema):
     occurred_at: datetime
     location: str = ""
     note: str = ""
+
+
+class SavedViewOut(Schema):
+    id: int
+    name: str
+    #: The list filters, named as the list's query parameters.
+    filters: dict[str, str]
+    #: The same filters as a query string, e.g. direction=import&port=CNSHA.
+    query: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_query(obj: object) -> str:
+        return obj.query_string  # type: ignore[attr-defined,no-any-return]
+
+
+class SavedViewCreateIn(InputSchema):
+    name: str
+    #: Any of q, direction, status, port, eta_from, eta_to (dates), party, enterprise (ids) and ordering.
+    filters: dict[str, str | int] = {}

@@ -14,11 +14,12 @@ from cpass.core.api import apply_ordering
 from cpass.core.errors import NotFound, PermissionDenied, ValidationFailed
 from cpass.organizations.models import Enterprise
 from cpass.shipments.choices import Direction, ShipmentStatus
-from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, Shipment
+from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 
 QUERY_MAX_LENGTH = 100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+#: A UN/LOCODE as the list filters take it (5 characters, no space).
+LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 
 #: Fields a list may be ordered by (`?ordering=-eta,job_number`).
 SHIPMENT_ORDERING = ("created_at", "updated_at", "job_number", "status", "etd", "eta", "enterprise__name")
@@ -57,7 +58,7 @@ def shipment_list(
         shipments = shipments.filter(status=status)
     if port:
         code = port.replace(" ", "").upper()
-        if not _LOCODE.fullmatch(code):
+        if not LOCODE.fullmatch(code):
             raise ValidationFailed.on("port", _("Give the port as its 5-character UN/LOCODE, e.g. CNSHA."))
         shipments = shipments.filter(Q(port_of_loading=code) | Q(port_of_discharge=code))
     if eta_from is not None and eta_to is not None and eta_from > eta_to:
@@ -191,3 +192,16 @@ def readable_enterprises(*, actor: Actor) -> QuerySet[Enterprise]:
 def writable_enterprises(*, actor: Actor) -> QuerySet[Enterprise]:
     """Enterprises the actor may open shipments for: its own (operator and up) and write grants."""
     return Enterprise.objects.filter(pk__in=actor.enterprise_ids_for("shipments", "write")).order_by("name")
+
+
+def saved_views(*, actor: Actor) -> QuerySet[SavedView]:
+    """The actor's own saved views in its active enterprise: personal, so scoped to the user as well."""
+    return SavedView.objects.for_actor(actor, "read").filter(enterprise_id=actor.enterprise_id, user_id=actor.user.pk)
+
+
+def saved_view_get(*, actor: Actor, view_id: int) -> SavedView:
+    """One of the actor's saved views; another person's (or enterprise's) is NotFound."""
+    view = saved_views(actor=actor).filter(pk=view_id).first()
+    if view is None:
+        raise NotFound(_("No such saved view."))
+    return view

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
-from cpass.core.errors import Conflict, NotFound, ValidationFailed
+from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cpass.parties.models import Party
 from cpass.parties.selectors import party_require_usable
 from cpass.products.models import Product
@@ -34,7 +34,15 @@ from cpass.shipments.choices import (
     ShipmentStatus,
     next_statuses,
 )
-from cpass.shipments.models import Container, ContainerLoad, GoodsLine, JobCounter, Milestone, Shipment
+from cpass.shipments.models import (
+    Container,
+    ContainerLoad,
+    GoodsLine,
+    JobCounter,
+    Milestone,
+    SavedView,
+    Shipment,
+)
 from cpass.shipments.validation import Checks
 
 #: Fields a shipment is created and changed with (services, forms and API share this list).
@@ -55,6 +63,9 @@ SHIPMENT_FIELDS = (
     "vessel_name",
     "imo_number",
     "voyage",
+    "package_type",
+    "package_count",
+    "gross_weight_kg",
     "etd",
     "eta",
     "atd",
@@ -137,6 +148,12 @@ def _shipment_values(actor: Actor, raw: Mapping[str, Any], *, enterprise_id: int
             )
         elif field == "imo_number":
             values[field] = checks.run(field, partial(validation.imo_number, value), "")
+        elif field == "package_type":
+            values[field] = checks.run(field, partial(validation.code, Table.PACKAGE_TYPE, field, value, on=today), "")
+        elif field == "package_count":
+            values[field] = checks.run(field, partial(validation.count, field, value))
+        elif field == "gross_weight_kg":
+            values[field] = checks.run(field, partial(validation.decimal, field, value))
         elif field == "incoterm":
             term = ("" if value is None else str(value)).strip().upper()
             if term and term not in Incoterm.values:
@@ -161,6 +178,10 @@ def _check_together(shipment: Shipment) -> None:
         checks.add("port_of_discharge", _("The port of discharge is the port of loading."))
     if shipment.imo_number and not shipment.vessel_name:
         checks.add("vessel_name", _("Give the vessel's name with its IMO number."))
+    if shipment.package_type and not shipment.package_count:
+        checks.add("package_count", _("Give the number of packages of this package type."))
+    if shipment.package_count and not shipment.package_type:
+        checks.add("package_type", _("Choose the package type of these packages."))
     checks.raise_if_any()
 
 
@@ -608,3 +629,101 @@ def milestone_add(
         raise ValidationFailed.on("occurred_at", _("Give the date and time it happened."))
     milestone = _milestone(actor=actor, shipment=shipment, kind=kind, occurred_at=moment, location=place, note=text)
     return Milestone.objects.for_actor(actor, "write").select_related("recorded_by").get(pk=milestone.pk)
+
+
+# -- saved views --------------------------------------------------------------------------------------
+
+#: The list filters a saved view may hold, as the list page's query string names them.
+VIEW_FILTERS = ("q", "direction", "status", "port", "eta_from", "eta_to", "party", "enterprise", "ordering")
+VIEW_NAME_LIMIT = 80
+#: Saved views per person and enterprise: a row of links above the list, not a second database.
+VIEW_LIMIT = 50
+
+
+def _view_filter(key: str, value: Any, field: str) -> str:
+    """One filter value checked and in the list page's form (dates as YYYY-MM-DD, ids as digits)."""
+    text = ("" if value is None else str(value)).strip()
+    if not text:
+        return ""
+    if key == "q":
+        return validation.text(field, text, limit=selectors.QUERY_MAX_LENGTH)
+    if key == "direction" and text not in Direction.values:
+        raise ValidationFailed.on(field, _("Choose import or export."))
+    if key == "status" and text not in ShipmentStatus.values:
+        raise ValidationFailed.on(field, _("“%(status)s” is not a shipment status.") % {"status": text[:20]})
+    if key == "port":
+        text = text.replace(" ", "").upper()
+        if not selectors.LOCODE.fullmatch(text):
+            raise ValidationFailed.on(field, _("Give the port as its 5-character UN/LOCODE, e.g. CNSHA."))
+    if key in ("eta_from", "eta_to"):
+        try:
+            text = dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise ValidationFailed.on(field, _("Give a date like 2026-03-01.")) from None
+    if key in ("party", "enterprise") and not (text.isdigit() and len(text) <= 18):
+        raise ValidationFailed.on(field, _("Give the id as a whole number."))
+    if key == "ordering":
+        terms = [term.strip() for term in text.split(",")]
+        if not all(term.removeprefix("-") in selectors.SHIPMENT_ORDERING for term in terms):
+            raise ValidationFailed.on(
+                field,
+                _("Order by %(fields)s, with - for descending.") % {"fields": ", ".join(selectors.SHIPMENT_ORDERING)},
+            )
+        text = ",".join(terms)
+    return text
+
+
+def _view_filters(raw: Any) -> dict[str, str]:
+    """The filters checked on `filters.<name>`; empty ones are left out."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ValidationFailed.on("filters", _("Give the filters as an object of names and values."))
+    checks = Checks()
+    values: dict[str, str] = {}
+    for key, value in raw.items():
+        field = f"filters.{key}"
+        if key not in VIEW_FILTERS:
+            checks.add(field, _("Unknown filter: use %(names)s.") % {"names": ", ".join(VIEW_FILTERS)})
+            continue
+        checked = checks.run(field, partial(_view_filter, str(key), value, field), "")
+        if checked:
+            values[str(key)] = checked
+    if values.get("eta_from") and values.get("eta_to") and values["eta_from"] > values["eta_to"]:
+        checks.add("filters.eta_to", _("The end of the ETA range is before its start."))
+    checks.raise_if_any()
+    return {key: values[key] for key in VIEW_FILTERS if key in values}
+
+
+@transaction.atomic
+def saved_view_create(*, actor: Actor, name: str, filters: Mapping[str, Any] | None = None) -> SavedView:
+    """Save list filters under a name for the actor in its active enterprise; a name is used once per person."""
+    enterprise_id = actor.enterprise_id
+    if enterprise_id is None or enterprise_id not in actor.enterprise_ids_for("shipments", "read"):
+        raise PermissionDenied(_("Choose an enterprise whose shipments you may read first."))
+    checks = Checks()
+    label = checks.run(
+        "name",
+        partial(validation.text, "name", name, limit=VIEW_NAME_LIMIT, required=_("Give the view a name.")),
+        "",
+    )
+    values = checks.run("filters", partial(_view_filters, filters), {})
+    checks.raise_if_any()
+    mine = selectors.saved_views(actor=actor)
+    if mine.filter(name=label).exists():
+        raise ValidationFailed.on("name", _("You already have a view named “%(name)s”.") % {"name": label})
+    if mine.count() >= VIEW_LIMIT:
+        raise ValidationFailed.on("name", _("You have %(max)d saved views; delete one first.") % {"max": VIEW_LIMIT})
+    try:
+        with transaction.atomic():
+            view = SavedView.objects.create(enterprise_id=enterprise_id, user=actor.user, name=label, filters=values)
+    except IntegrityError:  # the same name saved at the same moment
+        raise ValidationFailed.on("name", _("You already have a view named “%(name)s”.") % {"name": label}) from None
+    return selectors.saved_view_get(actor=actor, view_id=view.pk)
+
+
+@transaction.atomic
+def saved_view_delete(*, actor: Actor, view_id: int) -> None:
+    """Delete one of the actor's own saved views (another person's looks absent)."""
+    view = selectors.saved_view_get(actor=actor, view_id=view_id)
+    selectors.saved_views(actor=actor).filter(pk=view.pk).delete()

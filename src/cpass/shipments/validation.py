@@ -175,6 +175,25 @@ def decimal(field: str, value: Any, *, places: int = 4, integer_digits: int = 10
     return number.quantize(step)
 
 
+def count(field: str, value: Any, *, limit: int = 10**9) -> int | None:
+    """A whole number of at least 1 (empty is None), e.g. the number of packages."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed.on(field, _("Enter a whole number."))
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValidationFailed.on(field, _("Enter a whole number.")) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValidationFailed.on(field, _("Enter a whole number."))
+    if number < 1:
+        raise ValidationFailed.on(field, _("The number must be at least 1."))
+    if number >= limit:
+        raise ValidationFailed.on(field, _("The value is too large."))
+    return int(number)
+
+
 def moment(field: str, value: Any) -> dt.datetime | None:
     """An aware date and time; a time without its UTC offset is ambiguous and refused."""
     if value is None or value == "":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +27,12 @@ from cpass.parties.models import Party
 from cpass.products.models import Product
 from cpass.shipments import selectors, services
 from cpass.shipments.choices import next_statuses
+from cpass.shipments.excel import XLSX_CONTENT_TYPE, export_filename, export_workbook
 from cpass.shipments.forms import (
     ContainerForm,
     GoodsLineForm,
     MilestoneForm,
+    SavedViewForm,
     ShipmentFilterForm,
     ShipmentForm,
     TransitionForm,
@@ -68,15 +71,20 @@ def _day_start(day: dt.date | None, *, end: bool = False) -> dt.datetime | None:
     return timezone.make_aware(moment)
 
 
-@login_required
-@require_GET
-def shipment_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def _filter_query(query: QueryDict) -> str:
+    """The list filters of a query string in a fixed order, without the page: what a saved view holds."""
+    pairs = sorted((key, value) for key in services.VIEW_FILTERS for value in query.getlist(key) if value.strip())
+    return urlencode(pairs)
+
+
+def _filtered(actor: Actor, query: QueryDict) -> tuple[ShipmentFilterForm, QuerySet[Shipment] | None]:
+    """The filter form and the shipments it selects; None with the errors on the form when a filter is refused."""
     enterprises = selectors.readable_enterprises(actor=actor)
-    form = ShipmentFilterForm(
-        request.GET or None, enterprises=enterprises, parties=_parties(actor, [e.pk for e in enterprises])
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
+    parties = _parties(actor, [e.pk for e in enterprises])
+    form = ShipmentFilterForm(query or None, enterprises=enterprises, parties=parties)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    filters = form.cleaned_data if form.is_bound else {}
     try:
         shipments = selectors.shipment_list(
             actor=actor,
@@ -92,18 +100,79 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
         )
     except ServiceError as exc:
         add_service_error(form, exc)
+        return form, None
+    return form, shipments
+
+
+def _list_page(
+    request: HttpRequest, query: QueryDict, *, save_form: SavedViewForm | None = None, status: int = 200
+) -> HttpResponse:
+    actor = _actor(request)
+    form, shipments = _filtered(actor, query)
+    if shipments is None:
         shipments = selectors.shipment_list(actor=actor)
-    page = Paginator(shipments, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(shipments, PAGE_SIZE).get_page(query.get("page"))
+    current = _filter_query(query)
+    without_page = query.copy()
+    without_page.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": without_page.urlencode(),
+        "filter_query": current,
+        "saved_views": list(selectors.saved_views(actor=actor)) if actor.enterprise_id is not None else [],
+        "save_form": save_form or SavedViewForm(initial={"query": current}),
         "can_create": selectors.writable_enterprises(actor=actor).exists(),
-        "shows_clients": len(enterprises) > 1,
+        "shows_clients": "enterprise" in form.fields,
     }
-    return render(request, "shipments/list.html", context)
+    return render(request, "shipments/list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def shipment_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered list as an Excel file; with a filter the list would refuse, back to the list, which says why."""
+    _form, shipments = _filtered(_actor(request), request.GET)
+    if shipments is None:
+        return redirect(f"{reverse('shipments:list')}?{request.GET.urlencode()}")
+    return FileResponse(
+        export_workbook(shipments), as_attachment=True, filename=export_filename(), content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@require_GET
+def shipment_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, request.GET)
+
+
+@login_required
+@require_POST
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters (sent as their query string) under a name."""
+    actor = _actor(request)
+    form = SavedViewForm(request.POST)
+    query = QueryDict(_filter_query(QueryDict(request.POST.get("query", ""))))
+    if form.is_valid():
+        filters = {key: query.get(key, "") for key in services.VIEW_FILTERS if key in query}
+        try:
+            view = services.saved_view_create(actor=actor, name=form.cleaned_data["name"], filters=filters)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The view “%(name)s” has been saved.") % {"name": view.name})
+            return redirect(reverse("shipments:list") + (f"?{view.query_string}" if view.query_string else ""))
+    return _list_page(request, query, save_form=form, status=422)
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+    actor = _actor(request)
+    view = selectors.saved_view_get(actor=actor, view_id=view_id)
+    services.saved_view_delete(actor=actor, view_id=view.pk)
+    messages.success(request, _("The view “%(name)s” has been deleted.") % {"name": view.name})
+    return redirect("shipments:list")
 
 
 def _shipment_form(actor: Actor, data: Any, *, shipment: Shipment | None) -> ShipmentForm:

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import factory
 
+from cpass.accounts.tests.factories import UserFactory
 from cpass.organizations.tests.factories import EnterpriseFactory
 from cpass.shipments.choices import Direction, MilestoneKind, ShipmentStatus
-from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, Shipment
+from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 
 
 class ShipmentFactory(factory.django.DjangoModelFactory[Shipment]):
@@ -68,3 +69,13 @@ class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     kind = MilestoneKind.GATE_IN
     occurred_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC))
     note = "Gate in at Yangshan"
+
+
+class SavedViewFactory(factory.django.DjangoModelFactory[SavedView]):
+    class Meta:
+        model = SavedView
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"View {n}")
+    filters = factory.LazyFunction(lambda: {"direction": "import"})

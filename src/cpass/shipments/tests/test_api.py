@@ -313,3 +313,52 @@ def test_api_tokens_need_the_shipments_scope(world, owner, enterprise):
     assert (refused.status_code, refused.json()["detail"]) == (403, "This API token lacks the shipments:write scope.")
     other = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=['products:write'])}")
     assert other.get(BASE).status_code == 403
+
+
+def test_packages_through_the_api(login, owner, enterprise, setting):
+    client = login(owner)
+    created = call(
+        client,
+        "post",
+        BASE,
+        {"direction": "export", "package_type": "22", "package_count": 120, "gross_weight_kg": "1830.25"},
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["package_type"], body["package_count"], body["gross_weight_kg"]) == ("22", 120, "1830.2500")
+    bad = call(client, "patch", f"{BASE}/{body['id']}", {"package_count": 0, "package_type": "ZZ"})
+    assert bad.status_code == 422
+    found = problems(bad)
+    assert found["package_count"] == "The number must be at least 1."
+    assert found["package_type"].startswith("“ZZ” is not a code of the package_type table")
+    missing = call(client, "patch", f"{BASE}/{body['id']}", {"package_count": None})
+    assert problems(missing) == {"package_count": "Give the number of packages of this package type."}
+    assert Shipment.objects.unscoped().get().package_count == 120
+
+
+def test_saved_views_through_the_api(login, owner, enterprise, make_member):
+    client = login(owner)
+    created = call(client, "post", f"{BASE}/views", {"name": "Arriving", "filters": {"status": "arrived", "party": 7}})
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["name"], body["filters"], body["query"]) == (
+        "Arriving",
+        {"status": "arrived", "party": "7"},
+        "party=7&status=arrived",
+    )
+    bad = call(client, "post", f"{BASE}/views", {"name": "Arriving", "filters": {"port": "x"}})
+    assert bad.status_code == 422
+    assert problems(bad) == {"filters.port": "Give the port as its 5-character UN/LOCODE, e.g. CNSHA."}
+    unknown = call(client, "post", f"{BASE}/views", {"name": "Other", "columns": ["eta"]})
+    assert problems(unknown) == {"columns": "Unknown field."}
+    colleague = login(make_member(enterprise, "viewer").user)
+    assert colleague.get(f"{BASE}/views").json()["count"] == 0
+    theirs = call(colleague, "delete", f"{BASE}/views/{body['id']}")
+    assert theirs.status_code == 404
+    assert theirs["Content-Type"] == "application/problem+json"
+    assert "Arriving" not in theirs.content.decode()
+    listed = client.get(f"{BASE}/views").json()
+    assert [(v["id"], v["name"]) for v in listed["items"]] == [(body["id"], "Arriving")]
+    assert call(client, "delete", f"{BASE}/views/{body['id']}").status_code == 204
+    assert client.get(f"{BASE}/views").json()["count"] == 0
+    assert Client().get(f"{BASE}/views").status_code == 401

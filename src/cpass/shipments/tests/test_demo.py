@@ -42,6 +42,7 @@ def test_demo_shipments_load_in_several_states_once(actor, enterprise, make_memb
     )
     pumps = shipments.get(customer_reference="DEMO-PO-2026-0412")
     assert pumps.job_number.startswith("IM-")
+    assert (pumps.package_type, pumps.package_count, pumps.gross_weight_kg) == ("23", 6, 587)
     assert list(GoodsLine.objects.unscoped().filter(shipment=pumps).values_list("hs_code", "legal_unit_1")) == [
         ("8413602100", "001"),
         ("8413602100", "001"),

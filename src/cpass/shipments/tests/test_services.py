@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
+from cpass.accounts.tests.factories import UserFactory
 from cpass.audit.models import ObjectChange
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cpass.organizations.selectors import actor_for
@@ -18,7 +19,7 @@ from cpass.parties.tests.factories import PartyFactory, ScreeningMatchFactory
 from cpass.products.tests.factories import ProductFactory
 from cpass.shipments import services
 from cpass.shipments.choices import MilestoneKind, ShipmentStatus
-from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, Shipment
+from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 from cpass.shipments.tests.conftest import COFFEE, ETA, ETD, EXPIRED, PUMP
 
 pytestmark = pytest.mark.django_db
@@ -476,3 +477,126 @@ def test_milestones_by_hand(actor, shipment):
         "occurred_at": ["Give the time with its UTC offset, e.g. 2026-03-01T08:00+08:00."],
         "note": ["Write the note."],
     }
+
+
+# -- packages -----------------------------------------------------------------------------------------
+
+
+def test_packages_are_stored_with_the_shipment(actor, setting):
+    shipment = services.shipment_create(
+        actor=actor, direction="import", package_type="22", package_count="1,200", gross_weight_kg="18250.5"
+    )
+    assert (shipment.package_type, shipment.package_count, shipment.gross_weight_kg) == (
+        "22",
+        1200,
+        Decimal("18250.5000"),
+    )
+    changed = services.shipment_update(actor=actor, shipment_id=shipment.pk, package_count=40)
+    assert (changed.package_type, changed.package_count) == ("22", 40)
+    cleared = services.shipment_update(actor=actor, shipment_id=shipment.pk, package_type="", package_count=None)
+    assert (cleared.package_type, cleared.package_count, cleared.gross_weight_kg) == ("", None, Decimal("18250.5"))
+
+
+def test_bad_packages_are_refused_on_their_fields(actor, setting):
+    with pytest.raises(ValidationFailed) as exc:
+        services.shipment_create(
+            actor=actor, direction="import", package_type="ZZ", package_count="2.5", gross_weight_kg="-1"
+        )
+    found = errors(exc)
+    assert found["package_type"][0].startswith("“ZZ” is not a code of the package_type table")
+    assert found["package_count"] == ["Enter a whole number."]
+    assert found["gross_weight_kg"] == ["The value cannot be negative."]
+    for count, message in [(0, "The number must be at least 1."), ("ten", "Enter a whole number.")]:
+        with pytest.raises(ValidationFailed) as exc:
+            services.shipment_create(actor=actor, direction="import", package_type="22", package_count=count)
+        assert errors(exc) == {"package_count": [message]}
+    assert Shipment.objects.unscoped().count() == 0
+
+
+def test_a_package_type_needs_its_count_and_a_count_its_type(actor, setting):
+    with pytest.raises(ValidationFailed) as exc:
+        services.shipment_create(actor=actor, direction="import", package_type="22")
+    assert errors(exc) == {"package_count": ["Give the number of packages of this package type."]}
+    shipment = services.shipment_create(actor=actor, direction="import")
+    with pytest.raises(ValidationFailed) as exc:
+        services.shipment_update(actor=actor, shipment_id=shipment.pk, package_count=3)
+    assert errors(exc) == {"package_type": ["Choose the package type of these packages."]}
+    assert Shipment.objects.unscoped().get().package_count is None
+
+
+# -- saved views --------------------------------------------------------------------------------------
+
+
+def test_saved_views_keep_checked_filters_per_person(actor, enterprise, make_member, make_actor):
+    view = services.saved_view_create(
+        actor=actor,
+        name="  Hamburg imports ",
+        filters={"port": "de ham", "direction": "import", "eta_from": "2026-03-01", "q": "", "party": 12},
+    )
+    assert (view.name, view.filters, view.user, view.enterprise_id) == (
+        "Hamburg imports",
+        {"direction": "import", "port": "DEHAM", "eta_from": "2026-03-01", "party": "12"},
+        actor.user,
+        enterprise.pk,
+    )
+    assert view.query_string == "direction=import&eta_from=2026-03-01&party=12&port=DEHAM"
+    colleague = make_member(enterprise, "viewer").user
+    theirs = services.saved_view_create(actor=make_actor(colleague, enterprise), name="Hamburg imports")
+    assert (theirs.filters, theirs.user) == ({}, colleague)
+    with pytest.raises(ValidationFailed) as exc:
+        services.saved_view_create(actor=actor, name="Hamburg imports", filters={"status": "draft"})
+    assert errors(exc) == {"name": ["You already have a view named “Hamburg imports”."]}
+    with pytest.raises(NotFound):
+        services.saved_view_delete(actor=actor, view_id=theirs.pk)
+    services.saved_view_delete(actor=actor, view_id=view.pk)
+    assert list(SavedView.objects.unscoped().values_list("user", flat=True)) == [colleague.pk]
+
+
+def test_saved_view_filters_are_checked_on_their_names(actor):
+    with pytest.raises(ValidationFailed) as exc:
+        services.saved_view_create(
+            actor=actor,
+            name="",
+            filters={
+                "status": "lost",
+                "port": "HAMBURG",
+                "eta_from": "March",
+                "party": "x",
+                "ordering": "price",
+                "colour": "red",
+            },
+        )
+    assert errors(exc) == {
+        "name": ["Give the view a name."],
+        "filters.status": ["“lost” is not a shipment status."],
+        "filters.port": ["Give the port as its 5-character UN/LOCODE, e.g. CNSHA."],
+        "filters.eta_from": ["Give a date like 2026-03-01."],
+        "filters.party": ["Give the id as a whole number."],
+        "filters.ordering": [
+            "Order by created_at, updated_at, job_number, status, etd, eta, enterprise__name, with - for descending."
+        ],
+        "filters.colour": [
+            "Unknown filter: use q, direction, status, port, eta_from, eta_to, party, enterprise, ordering."
+        ],
+    }
+    with pytest.raises(ValidationFailed) as exc:
+        services.saved_view_create(
+            actor=actor, name="x" * 81, filters={"eta_from": "2026-03-02", "eta_to": "2026-03-01"}
+        )
+    assert errors(exc) == {
+        "name": ["At most 80 characters."],
+        "filters.eta_to": ["The end of the ETA range is before its start."],
+    }
+    assert SavedView.objects.unscoped().count() == 0
+
+
+def test_saved_views_are_limited_and_need_an_enterprise(actor, make_actor, monkeypatch):
+    monkeypatch.setattr(services, "VIEW_LIMIT", 2)
+    services.saved_view_create(actor=actor, name="One")
+    services.saved_view_create(actor=actor, name="Two")
+    with pytest.raises(ValidationFailed) as exc:
+        services.saved_view_create(actor=actor, name="Three")
+    assert errors(exc) == {"name": ["You have 2 saved views; delete one first."]}
+    with pytest.raises(PermissionDenied):
+        services.saved_view_create(actor=make_actor(UserFactory.create(), None), name="Nowhere")
+    assert SavedView.objects.unscoped().count() == 2

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
-from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, Shipment
+from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 from cpass.shipments.tests.conftest import ETA, PUMP
 from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
 
@@ -174,3 +174,59 @@ def test_viewers_read_but_cannot_change_and_partners_see_clients(login, enterpri
     other = ShipmentFactory.create(enterprise=enterprise)
     assert stranger.get(reverse("shipments:detail", args=[other.pk])).status_code == 404
     assert ContainerFactory.create(enterprise=enterprise, shipment=other).number == "MSCU1234566"
+
+
+def test_packages_on_the_form_and_the_detail_page(login, owner, enterprise, setting):
+    shipment = ShipmentFactory.create(enterprise=enterprise)
+    client = login(owner)
+    form = text(client.get(reverse("shipments:edit", args=[shipment.pk])))
+    assert ('name="package_type"' in form, '<option value="22">22 ' in form) == (True, True)
+    bad = client.post(reverse("shipments:edit", args=[shipment.pk]), {"package_type": "22", "package_count": "0"})
+    assert bad.status_code == 422
+    assert "The number must be at least 1." in text(bad)
+    zh = client.post(
+        reverse("shipments:edit", args=[shipment.pk]),
+        {"package_type": "22"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert "请填写该包装种类的件数。" in text(zh)
+    good = client.post(
+        reverse("shipments:edit", args=[shipment.pk]),
+        {"package_type": "22", "package_count": "36", "gross_weight_kg": "950.5"},
+    )
+    assert good.status_code == 302
+    detail = text(client.get(reverse("shipments:detail", args=[shipment.pk])))
+    assert '<dd data-testid="packages">36 × 22 Box or case of paper or fibreboard</dd>' in detail
+    assert "950.5000" in detail
+
+
+def test_save_use_and_delete_a_view(login, owner, enterprise, make_member, setting):
+    ShipmentFactory.create(enterprise=enterprise, job_number="IM-2026-00001", port_of_loading="DEHAM")
+    ShipmentFactory.create(enterprise=enterprise, job_number="EX-2026-00001", direction="export")
+    client = login(owner)
+    listed = text(client.get(reverse("shipments:list"), {"direction": "import", "page": "1"}))
+    assert '<input type="hidden" name="query" value="direction=import"' in listed
+    bad = client.post(reverse("shipments:view_create"), {"name": "", "query": "direction=import"})
+    assert bad.status_code == 422
+    assert ("This field is required." in text(bad), "EX-2026-00001" in text(bad)) == (True, False)
+    zh = client.post(
+        reverse("shipments:view_create"), {"name": "x", "query": "port=HAMBURG"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "请以 5 位 UN/LOCODE 填写港口，例如 CNSHA。" in text(zh)
+    saved = client.post(
+        reverse("shipments:view_create"), {"name": "My imports", "query": "direction=import&page=3&x=1"}
+    )
+    assert saved.status_code == 302
+    assert saved["Location"] == reverse("shipments:list") + "?direction=import"
+    view = SavedView.objects.unscoped().get()
+    assert (view.name, view.filters, view.user) == ("My imports", {"direction": "import"}, owner)
+    page = text(client.get(saved["Location"]))
+    assert (
+        f'<a href="{reverse("shipments:list")}?direction=import" class="active" aria-current="true">My imports</a>'
+        in page
+    )
+    colleague = login(make_member(enterprise, "operator").user)
+    assert "My imports</a>" not in text(colleague.get(reverse("shipments:list")))
+    assert colleague.post(reverse("shipments:view_delete", args=[view.pk])).status_code == 404
+    deleted = client.post(reverse("shipments:view_delete", args=[view.pk]))
+    assert (deleted.status_code, SavedView.objects.unscoped().count()) == (302, 0)
