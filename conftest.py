@@ -15,7 +15,14 @@ from cpass.core.actor import Actor
 from cpass.organizations.models import Enterprise, Membership
 from cpass.organizations.selectors import actor_for
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory
-from tests.support import running_in_ci, skip_or_fail
+from tests.support import load_builtin_code_tables, running_in_ci, skip_or_fail
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The test database as migrations leave it, even when a reused one was emptied by a transactional test."""
+    with django_db_blocker.unblock():
+        load_builtin_code_tables()
 
 
 @pytest.fixture(autouse=True)

@@ -4,23 +4,15 @@ add a supplier that resembles a restricted party and see it held for review, the
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
 from cpass.core.demo import DEMO_PASSWORD, TRADER_PEOPLE, load_demo
+from tests.support import load_builtin_code_tables
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _builtin_code_tables() -> None:
-    """Transactional tests empty every table afterwards, the built-in code tables (loaded by a data
-    migration) included; put them back as the migration does."""
-    migration = importlib.import_module("cpass.reference.migrations.0002_builtin_code_tables")
-    migration.load(django_apps, None)
 
 
 def _log_in(page: Page, base: str, email: str) -> None:
@@ -32,7 +24,7 @@ def _log_in(page: Page, base: str, email: str) -> None:
 
 
 def test_master_data_journey(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
-    _builtin_code_tables()
+    load_builtin_code_tables()  # an earlier transactional test emptied them
     load_demo()
     base = live_server.url
     operator_email = TRADER_PEOPLE[2][0]

@@ -4,14 +4,13 @@ timeline; then ask the duty calculator what a car from Germany costs and read ho
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
 from cpass.core.demo import DEMO_PASSWORD, TRADER_PEOPLE, load_demo
+from tests.support import load_builtin_code_tables
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +24,7 @@ def _log_in(page: Page, base: str, email: str) -> None:
 
 
 def test_import_job_and_duty_journey(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
-    # Transactional tests empty every table, the built-in code tables of a data migration included.
-    importlib.import_module("cpass.reference.migrations.0002_builtin_code_tables").load(django_apps, None)
+    load_builtin_code_tables()  # an earlier transactional test emptied them
     load_demo()
     base = live_server.url
     _log_in(page, base, TRADER_PEOPLE[2][0])
