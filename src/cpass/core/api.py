@@ -30,7 +30,7 @@ from pydantic import ConfigDict
 from cpass.accounts.models import ApiToken
 from cpass.core import context
 from cpass.core.actor import Actor
-from cpass.core.errors import RateLimited, ServiceError, ValidationFailed
+from cpass.core.errors import PermissionDenied, RateLimited, ServiceError, ValidationFailed
 from cpass.organizations.selectors import actor_for
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -89,6 +89,16 @@ def _bind(request: HttpRequest, actor: Actor) -> None:
 def request_actor(request: HttpRequest) -> Actor:
     """The Actor that authenticated this API request."""
     return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def scoped_actor(request: HttpRequest, module: str, action: str) -> Actor:
+    """The request's Actor, refused when its API token lacks `module:action` (a session has every scope)."""
+    actor = request_actor(request)
+    if not actor.has_scope(module, action):
+        raise PermissionDenied(
+            _("This API token lacks the %(module)s:%(action)s scope.") % {"module": module, "action": action}
+        )
+    return actor
 
 
 class InputSchema(Schema):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cpass.core.actor import Actor
-from cpass.core.api import Pagination, request_actor
-from cpass.core.errors import PermissionDenied
+from cpass.core.api import Pagination, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.documents import selectors, services
 from cpass.documents.models import Document
@@ -22,10 +20,7 @@ router = Router()
 
 
 def _scoped(request: HttpRequest, action: str) -> Actor:
-    actor = request_actor(request)
-    if not actor.has_scope("documents", action):
-        raise PermissionDenied(_("This API token lacks the documents:%(action)s scope.") % {"action": action})
-    return actor
+    return scoped_actor(request, "documents", action)
 
 
 @router.get("", response=list[DocumentOut], summary="Documents I can read: my enterprise's and my clients' shared ones")

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from cpass.core.actor import Actor
-from cpass.core.api import Pagination, request_actor
-from cpass.core.errors import PermissionDenied
+from cpass.core.api import Pagination, request_actor, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.parties import selectors, services
 from cpass.parties.models import Party, RestrictedEntry, RestrictedList, ScreeningMatch
@@ -29,10 +27,7 @@ router = Router()
 
 
 def _scoped(request: HttpRequest, action: str) -> Actor:
-    actor = request_actor(request)
-    if not actor.has_scope("parties", action):
-        raise PermissionDenied(_("This API token lacks the parties:%(action)s scope.") % {"action": action})
-    return actor
+    return scoped_actor(request, "parties", action)
 
 
 @router.get("", response=list[PartyOut], summary="Parties I can read: my enterprise's and my clients' shared ones")

@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cpass.core.actor import Actor
-from cpass.core.api import Pagination, request_actor
-from cpass.core.errors import PermissionDenied
+from cpass.core.api import Pagination, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.products import selectors, services
 from cpass.products.elements import join_specification
@@ -35,10 +33,7 @@ router = Router()
 
 
 def _scoped(request: HttpRequest, action: str) -> Actor:
-    actor = request_actor(request)
-    if not actor.has_scope("products", action):
-        raise PermissionDenied(_("This API token lacks the products:%(action)s scope.") % {"action": action})
-    return actor
+    return scoped_actor(request, "products", action)
 
 
 @router.get("", response=list[ProductOut], summary="Products I can read: my enterprise's and my clients' shared ones")

@@ -4,13 +4,11 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from cpass.core.actor import Actor
-from cpass.core.api import Pagination, request_actor
-from cpass.core.errors import PermissionDenied
+from cpass.core.api import Pagination, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.shipments import selectors, services
 from cpass.shipments.excel import XLSX_CONTENT_TYPE, export_filename, export_workbook
@@ -36,10 +34,7 @@ router = Router()
 
 
 def _scoped(request: HttpRequest, action: str) -> Actor:
-    actor = request_actor(request)
-    if not actor.has_scope("shipments", action):
-        raise PermissionDenied(_("This API token lacks the shipments:%(action)s scope.") % {"action": action})
-    return actor
+    return scoped_actor(request, "shipments", action)
 
 
 @router.get("", response=list[ShipmentOut], summary="Shipments I can read: my enterprise's and my clients' shared ones")
