@@ -17,7 +17,15 @@ from pathlib import Path
 
 from bench.micro import ROOT, Figure, print_figures
 
-SUITES = ["bench.tariff_loader", "bench.hs_search", "bench.places_search", "bench.duty_engine", "bench.shipments"]
+SUITES = [
+    "bench.tariff_loader",
+    "bench.hs_search",
+    "bench.places_search",
+    "bench.duty_engine",
+    "bench.shipments",
+    "bench.declarations",
+    "bench.declaration_items",
+]
 
 
 def _git(*args: str) -> str:

@@ -7,6 +7,9 @@ from cpass.audit.api import router as audit_router
 from cpass.classification.api import router as classification_router
 from cpass.core.api import CpassAPI, SessionActorAuth, TokenAuth
 from cpass.customs.api import router as customs_router
+from cpass.customs.gateway.api import router as customs_gateway_router
+from cpass.customs.itemsheet.api import router as itemsheet_router
+from cpass.customs.printing.api import router as printing_router
 from cpass.documents.api import router as documents_router
 from cpass.fx.api import router as fx_router
 from cpass.imports.api import router as imports_router
@@ -47,3 +50,6 @@ api.add_router("/parties", parties_router, tags=["parties"])
 api.add_router("/products", products_router, tags=["products"])
 api.add_router("/shipments", shipments_router, tags=["shipments"])
 api.add_router("/customs", customs_router, tags=["customs"])
+api.add_router("/customs", customs_gateway_router, tags=["customs gateway"])
+api.add_router("/customs", itemsheet_router, tags=["customs"])
+api.add_router("", printing_router, tags=["printing"])

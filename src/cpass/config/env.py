@@ -42,6 +42,13 @@ def _list(name: str, default: str) -> list[str]:
     return [item.strip() for item in _str(name, default).split(",") if item.strip()]
 
 
+def _ints(name: str, default: str) -> list[int]:
+    items = _list(name, default)
+    if not all(item.isdigit() for item in items):
+        raise ValueError(f"{name} must be whole numbers separated by commas, not {_str(name, default)!r}")
+    return [int(item) for item in items]
+
+
 #: Where the SQLite database, Huey queue, uploaded files, outgoing mail (file backend) and cache live.
 DATA_DIR = Path(_str("CPASS_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 #: The demo runs with DEBUG on and a fixed development key; never in production.
@@ -88,3 +95,9 @@ MAX_UPLOAD_BYTES = _int("CPASS_MAX_UPLOAD_BYTES", 20 * 1_048_576)
 MAX_IMPORT_BYTES = _int("CPASS_MAX_IMPORT_BYTES", 200 * 1_048_576)
 API_TOKEN_MAX_DAYS = _int("CPASS_API_TOKEN_MAX_DAYS", 365)
 LOG_LEVEL = _str("CPASS_LOG_LEVEL", "INFO")
+#: The customs gateway connection declarations are sent through ("sandbox" or "sandbox-edifact" for now).
+CUSTOMS_GATEWAY = _str("CPASS_CUSTOMS_GATEWAY", "sandbox")
+#: Seconds the sandbox customs waits before each of its receipts (the last value repeats).
+SANDBOX_GATEWAY_DELAYS = _ints("CPASS_SANDBOX_GATEWAY_DELAYS", "5,20,30,60")
+#: Share (%) of declarations the sandbox customs selects for inspection, by a hash of the reference.
+SANDBOX_INSPECTION_RATE = _int("CPASS_SANDBOX_INSPECTION_RATE", 20)

@@ -1,7 +1,8 @@
 """The demo world `make demo` loads: the platform reference data (our own small files: ports, exchange
 rates, a China tariff of a few dozen real lines, the HS search index), a Shanghai trading company, its
 customs broker / 3PL with partner access, users with every role, documents, parties (one awaiting a
-screening decision), products with their classification, shipments in several states and a pending
+screening decision), products with their classification, shipments in several states, customs declarations
+in every workflow state (customs' steps as sandbox receipts) and a pending
 invitation.
 
 Everything goes through the services, so the demo also has a real change log. Loading twice
@@ -19,6 +20,7 @@ from cpass.accounts.models import User
 from cpass.accounts.services import user_mark_email_verified, user_register
 from cpass.classification import services as classification_services
 from cpass.core.actor import Actor
+from cpass.customs import demo as customs_demo
 from cpass.documents.services import document_create
 from cpass.fx import demo as fx_demo
 from cpass.organizations.models import Enterprise
@@ -190,12 +192,13 @@ def _build() -> None:
     _team(broker, broker_actor, BROKER_PEOPLE)
 
     trader_actor = actor_for(user=trader_owner, enterprise_id=trader.pk)
-    for module in ("documents", "parties", "products", "shipments"):
+    for module in ("documents", "parties", "products", "shipments", "customs"):
         partner_grant_create(actor=trader_actor, grantee_uscc=BROKER_USCC, module=module, access="write")
     broker_actor = actor_for(user=broker_owner, enterprise_id=broker.pk)  # now with the trader's grants
     parties_demo.load_demo(trader=trader_actor, broker=broker_actor)
     products_demo.load_demo(trader=trader_actor, broker=broker_actor)
     shipments_demo.load_demo(trader=trader_actor, broker=broker_actor)
+    customs_demo.load_demo(trader=trader_actor, broker=broker_actor)
 
     samples = [
         (

@@ -32,6 +32,7 @@ MODULES: dict[str, Module] = {
         Module("parties", _("Parties")),
         Module("products", _("Products")),
         Module("shipments", _("Shipments")),
+        Module("customs", _("Customs declarations")),
     ]
 }
 

@@ -27,6 +27,7 @@ class NavItem:
 #: Apps add their top-level pages here, in display order.
 NAV_ITEMS: list[NavItem] = [
     NavItem("shipments:list", _("Shipments"), "shipments"),
+    NavItem("customs:declaration_list", _("Declarations"), "customs"),
     NavItem("documents:list", _("Documents"), "documents"),
     NavItem("parties:list", _("Parties"), "parties"),
     NavItem("products:list", _("Products"), "products"),
@@ -81,6 +82,12 @@ REFERENCE_SECTIONS: list[ReferenceSection] = [
         "parties:restricted_lists",
         _("Restricted-party lists"),
         _("The denied-party lists every party is screened against."),
+        staff_only=True,
+    ),
+    ReferenceSection(
+        "customs-gateway:quarantine",
+        _("Customs receipt quarantine"),
+        _("Gateway receipts that matched no declaration or could not be applied, for staff to handle."),
         staff_only=True,
     ),
 ]

@@ -1,14 +1,18 @@
-"""API shapes of the duty and tax calculation. Names are prefixed Customs to stay unique."""
+"""API shapes of the duty and tax calculation (prefixed Customs) and of declarations (prefixed Declaration), so
+the names stay unique in the OpenAPI document."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from cpass.core.actor import Actor
 from cpass.core.api import InputSchema
+from cpass.customs.choices import TransitionBy, transitions_from
+from cpass.customs.models import Declaration
 
 
 class CustomsChargeIn(InputSchema):
@@ -112,3 +116,378 @@ class CustomsCalculationOut(Schema):
     total_payable: Decimal
     landed_cost: Decimal
     figures: list[CustomsFigureOut]
+
+
+# -- declarations (报关单) ------------------------------------------------------------------------------
+# Codes are those of the Single Window form; docs/customs/declaration-fields.md maps every field to its Chinese
+# name, its code table and the message element.
+
+
+def next_transitions(actor: Actor, declaration: Declaration) -> list[dict[str, Any]]:
+    """The workflow steps `actor` may take on the declaration now: a declarant's with write access, a manager's
+    with manage access; customs' steps come with receipts. No query (the actor carries its grants)."""
+    enterprise_id = declaration.enterprise_id
+    may = {
+        TransitionBy.WRITER: enterprise_id in actor.enterprise_ids_for("customs", "write"),
+        TransitionBy.MANAGER: enterprise_id in actor.enterprise_ids_for("customs", "manage"),
+    }
+    return [
+        {"name": step.name, "label": str(step.label), "needs_reason": step.needs_reason}
+        for step in transitions_from(declaration.status)
+        if may.get(step.by, False)  # type: ignore[call-overload]
+    ]
+
+
+class DeclarationEnterpriseOut(Schema):
+    id: int
+    name: str
+
+
+class DeclarationShipmentOut(Schema):
+    id: int
+    job_number: str
+
+
+class DeclarationPartyOut(Schema):
+    id: int
+    name_local: str
+    name_en: str
+    country: str
+    #: Unified social credit code (统一社会信用代码) and customs registration code (海关编码), when known.
+    uscc: str
+    customs_code: str
+
+
+class DeclarationContainerOut(Schema):
+    id: int
+    number: str
+
+
+class DeclarationTransitionOut(Schema):
+    """A workflow step the caller may take now (customs' own steps come with receipts and are not listed)."""
+
+    name: str
+    label: str
+    needs_reason: bool
+
+
+class DeclarationListOut(Schema):
+    """A row of the declarations list: what identifies it and where it stands (GET …/{id} for every field)."""
+
+    id: int
+    enterprise: DeclarationEnterpriseOut
+    shipment: DeclarationShipmentOut
+    direction: str
+    reference: str
+    status: str
+    split_from_id: int | None
+    pre_entry_number: str
+    entry_number: str
+    declaring_customs: str
+    trade_mode: str
+    transport_mode: str
+    bill_number: str
+    import_export_date: dt.date | None
+    declaration_date: dt.date | None
+    domestic_trader: DeclarationPartyOut | None
+    overseas_trader: DeclarationPartyOut | None
+    gateway: str
+    submitted_at: dt.datetime | None
+    released_at: dt.datetime | None
+    status_reason: str
+    next_transitions: list[DeclarationTransitionOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_next_transitions(obj: Any, context: Any) -> list[dict[str, Any]]:
+        return next_transitions(context["request"].auth, obj)
+
+
+class DeclarationOut(Schema):
+    id: int
+    enterprise: DeclarationEnterpriseOut
+    shipment: DeclarationShipmentOut
+    direction: str
+    reference: str
+    status: str
+    #: The declaration this one was split off (a shipment of more than 50 goods lines), if any.
+    split_from_id: int | None
+    pre_entry_number: str
+    entry_number: str
+    declaring_customs: str
+    entry_exit_customs: str
+    record_number: str
+    contract_number: str
+    import_export_date: dt.date | None
+    declaration_date: dt.date | None
+    domestic_trader: DeclarationPartyOut | None
+    overseas_trader: DeclarationPartyOut | None
+    consumer_producer: DeclarationPartyOut | None
+    declarant: DeclarationPartyOut | None
+    transport_mode: str
+    vessel_name: str
+    imo_number: str
+    voyage: str
+    bill_number: str
+    goods_location: str
+    trade_mode: str
+    levy_nature: str
+    licence_number: str
+    departure_country: str
+    trade_country: str
+    departure_port: str
+    stop_port: str
+    entry_exit_port: str
+    package_type: str
+    package_count: int | None
+    gross_weight_kg: Decimal | None
+    net_weight_kg: Decimal | None
+    transaction_terms: str
+    freight_mode: str
+    freight_value: Decimal | None
+    freight_currency: str
+    insurance_mode: str
+    insurance_value: Decimal | None
+    insurance_currency: str
+    other_mode: str
+    other_value: Decimal | None
+    other_currency: str
+    related_party: str
+    price_influence: str
+    royalty_payment: str
+    self_assessment: bool
+    marks_and_remarks: str
+    containers: list[DeclarationContainerOut]
+    gateway: str
+    submitted_at: dt.datetime | None
+    released_at: dt.datetime | None
+    #: Why customs returned or held it, or why it was amended or cancelled (the latest reason).
+    status_reason: str
+    next_transitions: list[DeclarationTransitionOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_containers(obj: Any) -> list[Any]:
+        return list(obj.containers.all())
+
+    @staticmethod
+    def resolve_next_transitions(obj: Any, context: Any) -> list[dict[str, Any]]:
+        return next_transitions(context["request"].auth, obj)
+
+
+class DeclarationWriteIn(InputSchema):
+    """The header as a person fills it; codes are checked against the code tables on the declaration's date."""
+
+    #: Codes of the customs_office table (关区代码), e.g. 2248 (Yangshan).
+    declaring_customs: str | None = None
+    entry_exit_customs: str | None = None
+    #: The record number (备案号) of a processing-trade manual or an exemption, up to 12 characters.
+    record_number: str | None = None
+    contract_number: str | None = None
+    import_export_date: dt.date | None = None
+    declaration_date: dt.date | None = None
+    #: Parties of the declaration's enterprise (ids), usable (not blocked by screening).
+    domestic_trader_id: int | None = None
+    overseas_trader_id: int | None = None
+    consumer_producer_id: int | None = None
+    declarant_id: int | None = None
+    #: Code of the transport_mode table (运输方式), e.g. 2 for waterway.
+    transport_mode: str | None = None
+    vessel_name: str | None = None
+    imo_number: str | None = None
+    voyage: str | None = None
+    bill_number: str | None = None
+    goods_location: str | None = None
+    #: Code of the trade_mode table (监管方式), e.g. 0110 for general trade.
+    trade_mode: str | None = None
+    #: Code of the levy_nature table (征免性质), e.g. 101 for general levy.
+    levy_nature: str | None = None
+    licence_number: str | None = None
+    #: ISO alpha-3 country codes, e.g. DEU.
+    departure_country: str | None = None
+    trade_country: str | None = None
+    #: UN/LOCODEs, e.g. DEHAM.
+    departure_port: str | None = None
+    stop_port: str | None = None
+    #: Customs' domestic port code (入境口岸/离境口岸), 4 to 6 digits, e.g. 310301.
+    entry_exit_port: str | None = None
+    #: Code of the package_type table (包装种类), e.g. 22; needs package_count.
+    package_type: str | None = None
+    package_count: int | None = None
+    gross_weight_kg: Decimal | None = None
+    net_weight_kg: Decimal | None = None
+    #: Code of the transaction_terms table (成交方式): 1 CIF, 2 C&F, 3 FOB…
+    transaction_terms: str | None = None
+    #: Freight, insurance and other charges: `rate` (percent), `unit` or `total`, the value, and a currency
+    #: (ISO 4217) unless it is a rate.
+    freight_mode: str | None = None
+    freight_value: Decimal | None = None
+    freight_currency: str | None = None
+    insurance_mode: str | None = None
+    insurance_value: Decimal | None = None
+    insurance_currency: str | None = None
+    other_mode: str | None = None
+    other_value: Decimal | None = None
+    other_currency: str | None = None
+    #: "yes" or "no" (特殊关系确认, 价格影响确认, 支付特许权使用费确认).
+    related_party: str | None = None
+    price_influence: str | None = None
+    royalty_payment: str | None = None
+    self_assessment: bool | None = None
+    marks_and_remarks: str | None = None
+    #: Containers of the declaration's shipment (ids); replaces the list.
+    container_ids: list[int] | None = None
+
+
+class DeclarationCreateIn(DeclarationWriteIn):
+    """Prepare the declaration(s) of a shipment: the header comes from the shipment, then from these fields; one
+    item per goods line. More than 50 goods lines make several declarations; the first is answered."""
+
+    shipment_id: int
+
+
+class DeclarationUpdateIn(DeclarationWriteIn):
+    """Only the fields sent change; send null to clear a field. Only a draft changes."""
+
+
+class DeclarationTransitionIn(InputSchema):
+    #: validate, edit, submit, pay, close, amend, cancel or withdraw (see next_transitions on the declaration).
+    transition: str = Field(..., max_length=20)
+    #: Required to amend, cancel or withdraw: why.
+    reason: str = ""
+
+
+class DeclarationItemProductOut(Schema):
+    id: int
+    sku: str
+
+
+class DeclarationItemOut(Schema):
+    id: int
+    declaration_id: int
+    item_number: int
+    goods_line_id: int | None
+    product: DeclarationItemProductOut | None
+    hs_code: str
+    ciq_code: str
+    name: str
+    #: The declaration elements by template position ({"1": "0", …}); `specification` joins them as 规格型号.
+    elements: dict[str, Any]
+    specification: str
+    quantity: Decimal | None
+    trade_unit: str
+    legal_quantity_1: Decimal | None
+    legal_unit_1: str
+    legal_quantity_2: Decimal | None
+    legal_unit_2: str
+    unit_price: Decimal | None
+    total_price: Decimal | None
+    currency: str
+    origin_country: str
+    destination_country: str
+    domestic_area: str
+    duty_mode: str
+    origin_certificate: str
+
+
+class DeclarationItemWriteIn(InputSchema):
+    #: A goods line of the declaration's shipment.
+    goods_line_id: int | None = None
+    #: A product of the declaration's enterprise.
+    product_id: int | None = None
+    #: China's 10-digit commodity code (商品编号), valid on the declaration's date; the legal units follow it.
+    hs_code: str | None = None
+    #: The 3-digit inspection and quarantine code (检验检疫编码) of the line, when it has several.
+    ciq_code: str | None = None
+    name: str | None = None
+    #: The declaration elements by template position; they are checked and joined into the specification.
+    elements: dict[str, str] | None = None
+    specification: str | None = None
+    quantity: Decimal | None = None
+    #: Codes of the unit table, e.g. 001 (台), 035 (千克).
+    trade_unit: str | None = None
+    legal_quantity_1: Decimal | None = None
+    legal_unit_1: str | None = None
+    legal_quantity_2: Decimal | None = None
+    legal_unit_2: str | None = None
+    #: Give two of unit price, total price and quantity; the third is computed (the total to the fen).
+    unit_price: Decimal | None = None
+    total_price: Decimal | None = None
+    currency: str | None = None
+    origin_country: str | None = None
+    destination_country: str | None = None
+    #: Customs' 5-digit domestic area code (境内目的地/货源地), e.g. 31222.
+    domestic_area: str | None = None
+    #: Code of the duty_mode table (征免方式), e.g. 1 for general levy.
+    duty_mode: str | None = None
+    origin_certificate: str | None = None
+
+
+class DeclarationItemCreateIn(DeclarationItemWriteIn):
+    """Added at the end; a declaration carries at most 50 items."""
+
+
+class DeclarationItemUpdateIn(DeclarationItemWriteIn):
+    """Only the fields sent change."""
+
+
+class DeclarationDocumentOut(Schema):
+    id: int
+    declaration_id: int
+    code: str
+    number: str
+
+
+class DeclarationDocumentCreateIn(InputSchema):
+    #: Code of the document_type table (随附单证代码), e.g. Y for a certificate of origin.
+    code: str
+    number: str
+
+
+class DeclarationFindingOut(Schema):
+    #: The rule's stable code, e.g. CUS-HDR-001.
+    code: str
+    severity: Literal["error", "warning"]
+    #: The field it points at: a header field, items[3].hs_code, documents or containers.
+    field: str
+    #: In the request's language (Accept-Language or the person's choice).
+    message: str
+    item_number: int | None
+
+
+class DeclarationValidationOut(Schema):
+    has_errors: bool
+    error_count: int
+    warning_count: int
+    findings: list[DeclarationFindingOut]
+
+
+class DeclarationEventUserOut(Schema):
+    id: int
+    name: str
+
+
+class DeclarationEventReceiptOut(Schema):
+    id: int
+    gateway: str
+    message_format: str
+    message_id: str
+    #: Customs' receipt code (the Single Window channel code) and the note customs gave.
+    code: str
+    note: str
+    issued_at: dt.datetime | None
+
+
+class DeclarationEventOut(Schema):
+    id: int
+    #: transition (a person's step), receipt (customs'), submission, split or note.
+    kind: str
+    transition: str
+    from_status: str
+    to_status: str
+    reason: str
+    occurred_at: dt.datetime
+    recorded_by: DeclarationEventUserOut | None
+    receipt: DeclarationEventReceiptOut | None

@@ -8,15 +8,21 @@ customs exchange rates (cpass.fx.selectors.customs_rate) for the date, then runs
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpass.core.actor import Actor
-from cpass.core.errors import ServiceError, ValidationFailed
+from cpass.core.api import apply_ordering
+from cpass.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from cpass.core.platform import require_reference_read
+from cpass.customs.choices import MAX_ITEMS, DeclarationStatus
 from cpass.customs.duty import (
     Charge,
     ChargeMode,
@@ -29,12 +35,11 @@ from cpass.customs.duty import (
     Rate,
     calculate_declaration,
 )
+from cpass.customs.models import Declaration, DeclarationDocument, DeclarationEvent, DeclarationItem
 from cpass.fx.selectors import currency_code, customs_rate
+from cpass.shipments.models import Container
 from cpass.tariff.models import DutyRate
 from cpass.tariff.selectors import TariffQuote, rate_text, schedule_for, tariff_lookup
-
-#: The declaration form's limit (one declaration carries at most 50 items).
-MAX_ITEMS = 50
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,29 @@ def calculate(
 ) -> DeclarationResult:
     """What the items would cost in duty and taxes on `on`, with the trace of every figure."""
     require_reference_read(actor)
+    return _calculate(
+        jurisdiction=jurisdiction,
+        on=on,
+        items=items,
+        direction=direction,
+        terms=terms,
+        freight=freight,
+        insurance=insurance,
+        other=other,
+    )
+
+
+def _calculate(
+    *,
+    jurisdiction: str,
+    on: dt.date,
+    items: Sequence[ItemRequest],
+    direction: str,
+    terms: str,
+    freight: Charge | None,
+    insurance: Charge | None,
+    other: Charge | None,
+) -> DeclarationResult:
     try:
         way = Direction(direction)
     except ValueError:
@@ -233,3 +261,186 @@ def calculate(
         other=charges["other"],
     )
     return calculate_declaration(declaration)
+
+
+# -- declarations ---------------------------------------------------------------------------------------
+
+#: Fields a declaration list may be ordered by (`?ordering=-created_at`).
+DECLARATION_ORDERING = ("created_at", "updated_at", "reference", "status", "entry_number", "declaration_date")
+_QUERY_LIMIT = 100
+
+
+def declaration_get(*, actor: Actor, declaration_id: int, action: str = "read") -> Declaration:
+    """One declaration the actor may `action`, with its shipment and parties; another enterprise's is a 404."""
+    declaration = (
+        Declaration.objects.for_actor(actor, action)  # type: ignore[arg-type]
+        .select_related(
+            "enterprise",
+            "shipment",
+            "domestic_trader",
+            "overseas_trader",
+            "consumer_producer",
+            "declarant",
+            "split_from",
+        )
+        .filter(pk=declaration_id)
+        .first()
+    )
+    if declaration is not None:
+        return declaration
+    if action != "read" and Declaration.objects.for_actor(actor, "read").filter(pk=declaration_id).exists():
+        raise PermissionDenied(_("You may read this declaration but not change it."))
+    raise NotFound(_("No such declaration."))
+
+
+def declaration_items(*, actor: Actor, declaration: Declaration) -> QuerySet[DeclarationItem]:
+    return (
+        DeclarationItem.objects.for_actor(actor, "read")
+        .filter(declaration=declaration)
+        .select_related("product")
+        .order_by("item_number")
+    )
+
+
+def declaration_documents(*, actor: Actor, declaration: Declaration) -> QuerySet[DeclarationDocument]:
+    return (
+        DeclarationDocument.objects.for_actor(actor, "read").filter(declaration=declaration).order_by("code", "number")
+    )
+
+
+def declaration_events(*, actor: Actor, declaration: Declaration) -> QuerySet[DeclarationEvent]:
+    """The timeline, newest first: people's steps, submissions and customs' receipts."""
+    return (
+        DeclarationEvent.objects.for_actor(actor, "read")
+        .filter(declaration=declaration)
+        .select_related("recorded_by", "receipt")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def declaration_containers(*, declaration: Declaration) -> QuerySet[Container]:
+    """The declaration's containers: its shipment's, which whoever reads the declaration reads too."""
+    return Container.objects.unscoped().filter(declarations=declaration).order_by("number")
+
+
+def declaration_list(
+    *,
+    actor: Actor,
+    status: str | None = None,
+    direction: str | None = None,
+    shipment_id: int | None = None,
+    q: str | None = None,
+    ordering: str | None = None,
+) -> QuerySet[Declaration]:
+    """Every declaration the actor may read (its own and its clients' granted ones), filtered; `q` matches the
+    reference, the entry number, the bill number and the shipment's job number."""
+    declarations = Declaration.objects.for_actor(actor, "read").select_related(
+        "enterprise", "shipment", "domestic_trader"
+    )
+    if status:
+        if status not in DeclarationStatus.values:
+            raise ValidationFailed.on(
+                "status", _("“%(status)s” is not a declaration status.") % {"status": status[:20]}
+            )
+        declarations = declarations.filter(status=status)
+    if direction:
+        if direction not in ("import", "export"):
+            raise ValidationFailed.on("direction", _("Choose import or export."))
+        declarations = declarations.filter(direction=direction)
+    if shipment_id is not None:
+        declarations = declarations.filter(shipment_id=shipment_id)
+    text = (q or "").strip()
+    if text:
+        if len(text) > _QUERY_LIMIT:
+            raise ValidationFailed.on("q", _("Search for at most %(max)d characters.") % {"max": _QUERY_LIMIT})
+        declarations = declarations.filter(
+            Q(reference__icontains=text)
+            | Q(entry_number__icontains=text)
+            | Q(bill_number__icontains=text)
+            | Q(shipment__job_number__icontains=text)
+        )
+    return apply_ordering(declarations, ordering, DECLARATION_ORDERING, "-created_at")
+
+
+def item_get(*, actor: Actor, declaration_id: int, item_id: int, action: str = "read") -> DeclarationItem:
+    item = (
+        DeclarationItem.objects.for_actor(actor, action)  # type: ignore[arg-type]
+        .filter(pk=item_id, declaration_id=declaration_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound(_("No such item on this declaration."))
+    return item
+
+
+def _declaration_charge(declaration: Declaration, name: str) -> Charge | None:
+    mode = getattr(declaration, f"{name}_mode")
+    value = getattr(declaration, f"{name}_value")
+    if not mode or value is None:
+        return None
+    return Charge(ChargeMode(mode), value, getattr(declaration, f"{name}_currency"))
+
+
+def _on_items(exc: ValidationFailed, numbers: Sequence[int]) -> ValidationFailed:
+    """The calculation names items by position (items[0]); a declaration names them by item number (items[1])."""
+    errors: dict[str, list[Any]] = {}
+    for field, messages in exc.errors.items():
+        match = re.match(r"items\[(\d+)\](.*)", field)
+        if match and int(match.group(1)) < len(numbers):
+            field = f"items[{numbers[int(match.group(1))]}]{match.group(2)}"
+        errors.setdefault(field, []).extend(messages)
+    return ValidationFailed(exc.detail, errors=errors)
+
+
+def declaration_calculation(*, actor: Actor, declaration_id: int) -> DeclarationResult:
+    """The duties and taxes of a declaration on its date, every figure with its trace (the per-declaration
+    exemption and the charges apportioned to the items included); a missing input names its field."""
+    declaration = declaration_get(actor=actor, declaration_id=declaration_id)
+    items = list(DeclarationItem.objects.for_actor(actor, "read").filter(declaration=declaration))
+    checks: dict[str, list[Any]] = {}
+    if not declaration.transaction_terms:
+        checks["transaction_terms"] = [_("Choose the transaction terms: they decide how the dutiable value is built.")]
+    requests: list[ItemRequest] = []
+    for item in items:
+        path = f"items[{item.item_number}]"
+        for field, label in (
+            ("hs_code", _("commodity code")),
+            ("total_price", _("total price")),
+            ("currency", _("currency")),
+        ):
+            if getattr(item, field) in (None, ""):
+                checks.setdefault(f"{path}.{field}", []).append(
+                    _("Item %(number)s needs its %(field)s for the calculation.")
+                    % {"number": item.item_number, "field": label}
+                )
+        if item.hs_code and item.total_price is not None and item.currency:
+            requests.append(
+                ItemRequest(
+                    code=item.hs_code,
+                    price=item.total_price,
+                    currency=item.currency,
+                    origin=item.origin_country or None,
+                    ciq_code=item.ciq_code,
+                    quantity_1=item.legal_quantity_1,
+                    quantity_2=item.legal_quantity_2,
+                    description=item.name,
+                )
+            )
+    if not items:
+        checks["items"] = [_("Add at least one item.")]
+    if checks:
+        raise ValidationFailed(_("The declaration lacks what the calculation needs."), errors=checks)
+    try:
+        # Reading one's declaration includes the tariff it is assessed under: no reference scope needed.
+        return _calculate(
+            jurisdiction="CN",
+            on=declaration.declaration_date or declaration.import_export_date or timezone.localdate(),
+            items=requests,
+            direction=declaration.direction,
+            terms=declaration.transaction_terms,
+            freight=_declaration_charge(declaration, "freight"),
+            insurance=_declaration_charge(declaration, "insurance"),
+            other=_declaration_charge(declaration, "other"),
+        )
+    except ValidationFailed as exc:
+        raise _on_items(exc, [item.item_number for item in items]) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -117,6 +119,23 @@ def party_require_usable(*, actor: Actor, party_id: int, field: str = "party") -
     party = party_get(actor=actor, party_id=party_id)
     require_party_usable(party, field=field)
     return party
+
+
+def usable_party_id(*, actor: Actor, field: str, party_id: Any, enterprise_id: int) -> int | None:
+    """The id of a usable party of `enterprise_id` for a form or API field (empty stays None): another tenant's
+    party looks absent, a blocked or unreviewed one is refused, one of another enterprise the actor serves is
+    named. Shipments and declarations check every party field with it."""
+    if party_id in (None, ""):
+        return None
+    try:
+        party = party_require_usable(actor=actor, party_id=int(party_id), field=field)
+    except (NotFound, ValueError, TypeError):
+        raise ValidationFailed.on(field, _("No such party, or you have no access to it.")) from None
+    if party.enterprise_id != enterprise_id:
+        raise ValidationFailed.on(
+            field, _("“%(name)s” belongs to another enterprise than this record.") % {"name": party.name_local}
+        )
+    return party.pk
 
 
 def match_list(

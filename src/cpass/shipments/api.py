@@ -4,12 +4,15 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cpass.core.actor import Actor
 from cpass.core.api import Pagination, scoped_actor
 from cpass.core.idempotency import idempotent
+from cpass.documents.models import Document
+from cpass.documents.schemas import DocumentOut
 from cpass.shipments import selectors, services
 from cpass.shipments.excel import XLSX_CONTENT_TYPE, export_filename, export_workbook
 from cpass.shipments.models import Container, GoodsLine, Milestone, SavedView, Shipment
@@ -25,6 +28,7 @@ from cpass.shipments.schemas import (
     SavedViewCreateIn,
     SavedViewOut,
     ShipmentCreateIn,
+    ShipmentDocumentAttachIn,
     ShipmentOut,
     ShipmentTransitionIn,
     ShipmentUpdateIn,
@@ -248,3 +252,64 @@ def milestone_list(request: HttpRequest, shipment_id: int) -> QuerySet[Milestone
 def milestone_add(request: HttpRequest, shipment_id: int, payload: MilestoneCreateIn) -> Status[Milestone]:
     milestone = services.milestone_add(actor=_scoped(request, "write"), shipment_id=shipment_id, **payload.dict())
     return Status(201, milestone)
+
+
+# -- attached documents -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{int:shipment_id}/documents",
+    response=list[DocumentOut],
+    summary="Documents attached to the shipment (those the caller may read under its documents grants)",
+)
+def shipment_document_list(request: HttpRequest, shipment_id: int) -> QuerySet[Document]:
+    actor = _scoped(request, "read")
+    shipment = selectors.shipment_get(actor=actor, shipment_id=shipment_id)
+    return selectors.shipment_documents(actor=actor, shipment=shipment)
+
+
+@router.post(
+    "/{int:shipment_id}/documents",
+    response={201: DocumentOut},
+    summary="Upload a file into the shipment's enterprise's documents and attach it (multipart)",
+)
+@idempotent
+def shipment_document_upload(
+    request: HttpRequest,
+    shipment_id: int,
+    title: Form[str],
+    category: Form[str],
+    file: UploadedFile = File(...),  # noqa: B008
+    description: Form[str] = "",
+) -> Status[Document]:
+    link = services.shipment_document_upload(
+        actor=_scoped(request, "write"),
+        shipment_id=shipment_id,
+        title=title,
+        category=category,
+        file=file,
+        description=description,
+    )
+    return Status(201, link.document)
+
+
+@router.post(
+    "/{int:shipment_id}/documents/attach",
+    response={201: DocumentOut},
+    summary="Attach one of the enterprise's documents to the shipment",
+)
+@idempotent
+def shipment_document_attach(
+    request: HttpRequest, shipment_id: int, payload: ShipmentDocumentAttachIn
+) -> Status[Document]:
+    link = services.shipment_document_attach(
+        actor=_scoped(request, "write"), shipment_id=shipment_id, document_id=payload.document_id
+    )
+    return Status(201, link.document)
+
+
+@router.delete("/{int:shipment_id}/documents/{int:document_id}", response={204: None})
+def shipment_document_detach(request: HttpRequest, shipment_id: int, document_id: int) -> Status[None]:
+    """Remove the document from the shipment; the file stays in the enterprise's documents."""
+    services.shipment_document_detach(actor=_scoped(request, "write"), shipment_id=shipment_id, document_id=document_id)
+    return Status(204, None)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cpass.classification.widgets import HsCodeInput
+from cpass.documents.models import Document, DocumentCategory
 from cpass.organizations.models import Enterprise
 from cpass.parties.models import Party
 from cpass.places.widgets import LocodeInput
@@ -213,3 +214,28 @@ class SavedViewForm(forms.Form):
 
     name = forms.CharField(label=_("Name of this view"), max_length=80)
     query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput())
+
+
+class ShipmentDocumentUploadForm(forms.Form):
+    """A new file for the shipment: stored in the shipment's enterprise's documents and attached."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=DocumentCategory.choices)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(size)d MB.") % {"size": max_bytes // 1_048_576}
+
+
+class ShipmentDocumentAttachForm(forms.Form):
+    """One of the enterprise's documents already on the platform."""
+
+    document_id = forms.TypedChoiceField(label=_("Document"), coerce=int)
+
+    def __init__(self, *args: Any, documents: list[Document], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document_id"].choices = [  # type: ignore[attr-defined]
+            (document.pk, f"{document.title} ({document.get_category_display()})") for document in documents
+        ]

@@ -273,3 +273,30 @@ class SavedView(TenantOwned):
     def query_string(self) -> str:
         """The filters as the list page's query string (without the leading ?)."""
         return urlencode(sorted(self.filters.items()))
+
+
+class ShipmentDocument(TenantOwned):
+    """A document of the enterprise (invoice, packing list, bill of lading, certificate…) attached to a shipment.
+
+    The file stays a Document of the documents module: detaching removes only this link, and who may open the
+    file is still decided by the documents grants.
+    """
+
+    tenant_module = "shipments"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="document_links")
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="shipment_links")
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["shipment", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "document"], name="shipments_unique_document_link"),
+        ]
+        verbose_name = _("attached document")
+        verbose_name_plural = _("attached documents")
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id} ← {self.document_id}"

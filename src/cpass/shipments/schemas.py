@@ -255,3 +255,8 @@ class SavedViewCreateIn(InputSchema):
     name: str
     #: Any of q, direction, status, port, eta_from, eta_to (dates), party, enterprise (ids) and ordering.
     filters: dict[str, str | int] = {}
+
+
+class ShipmentDocumentAttachIn(InputSchema):
+    #: A document of the shipment's enterprise (GET /api/v1/documents).
+    document_id: int

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cpass.core.actor import Actor
 from cpass.core.api import apply_ordering
 from cpass.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cpass.documents.models import Document
 from cpass.organizations.models import Enterprise
 from cpass.shipments.choices import Direction, ShipmentStatus
 from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
@@ -205,3 +206,24 @@ def saved_view_get(*, actor: Actor, view_id: int) -> SavedView:
     if view is None:
         raise NotFound(_("No such saved view."))
     return view
+
+
+def shipment_documents(*, actor: Actor, shipment: Shipment) -> QuerySet[Document]:
+    """The documents attached to the shipment that the actor may read (a partner without a documents grant sees
+    none of them: the file's grants decide, not the shipment's)."""
+    return (
+        Document.objects.for_actor(actor, "read")
+        .filter(shipment_links__shipment=shipment)
+        .select_related("uploaded_by")
+        .order_by("-created_at")
+    )
+
+
+def attachable_documents(*, actor: Actor, shipment: Shipment, limit: int = 200) -> list[Document]:
+    """The newest documents of the shipment's enterprise the actor may read and that are not attached yet."""
+    return list(
+        Document.objects.for_actor(actor, "read")
+        .filter(enterprise_id=shipment.enterprise_id)
+        .exclude(shipment_links__shipment=shipment)
+        .order_by("-created_at")[:limit]
+    )

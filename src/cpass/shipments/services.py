@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -20,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from cpass.parties.models import Party
-from cpass.parties.selectors import party_require_usable
+from cpass.customs.models import Declaration
+from cpass.documents.models import Document
+from cpass.documents.selectors import document_get
+from cpass.documents.services import document_create
+from cpass.parties.selectors import usable_party_id
 from cpass.products.models import Product
 from cpass.reference.tables import Table
 from cpass.shipments import selectors, validation
@@ -42,6 +46,7 @@ from cpass.shipments.models import (
     Milestone,
     SavedView,
     Shipment,
+    ShipmentDocument,
 )
 from cpass.shipments.validation import Checks
 
@@ -110,18 +115,7 @@ def _unknown(fields: Mapping[str, Any], allowed: Sequence[str]) -> None:
 
 
 def _party(actor: Actor, field: str, party_id: Any, enterprise_id: int) -> int | None:
-    """A usable party of the shipment's enterprise: another tenant's looks absent, a blocked one is refused."""
-    if party_id in (None, ""):
-        return None
-    try:
-        party: Party = party_require_usable(actor=actor, party_id=int(party_id), field=field)
-    except (NotFound, ValueError, TypeError):
-        raise ValidationFailed.on(field, _("No such party, or you have no access to it.")) from None
-    if party.enterprise_id != enterprise_id:
-        raise ValidationFailed.on(
-            field, _("“%(name)s” is a party of another enterprise than the shipment's.") % {"name": party.name_local}
-        )
-    return party.pk
+    return usable_party_id(actor=actor, field=field, party_id=party_id, enterprise_id=enterprise_id)
 
 
 def _shipment_values(actor: Actor, raw: Mapping[str, Any], *, enterprise_id: int) -> dict[str, Any]:
@@ -191,13 +185,23 @@ def _next_job_number(enterprise_id: int, direction: str) -> str:
     The counter row is locked (select_for_update) and incremented with F() inside the caller's
     transaction: two concurrent creates wait for each other and get consecutive numbers.
     """
-    prefix = JOB_PREFIX[Direction(direction)]
+    return next_sequence_number(enterprise_id=enterprise_id, prefix=JOB_PREFIX[Direction(direction)])
+
+
+def next_sequence_number(*, enterprise_id: int, prefix: str) -> str:
+    """The next number of the enterprise's sequence `prefix` this year (shipments IM/EX, declarations DC)."""
+    return next_sequence_numbers(enterprise_id=enterprise_id, prefix=prefix, count=1)[0]
+
+
+def next_sequence_numbers(*, enterprise_id: int, prefix: str, count: int) -> list[str]:
+    """`count` consecutive numbers of the sequence, reserved with one update of its locked counter row."""
     year = timezone.localdate().year
     counters = JobCounter.objects.select_for_update()
     counter, _created = counters.get_or_create(enterprise_id=enterprise_id, prefix=prefix, year=year)
-    JobCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+    JobCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + count)
     counter.refresh_from_db(fields=["last_number"])
-    return f"{prefix}-{year}-{counter.last_number:05d}"
+    first = counter.last_number - count + 1
+    return [f"{prefix}-{year}-{number:05d}" for number in range(first, counter.last_number + 1)]
 
 
 def _milestone(
@@ -338,6 +342,8 @@ def shipment_delete(*, actor: Actor, shipment_id: int) -> None:
     shipment = _locked(actor, shipment_id)
     if shipment.status != ShipmentStatus.DRAFT:
         raise Conflict(_("Only a draft shipment can be deleted; cancel this one instead."))
+    if Declaration.objects.unscoped().filter(shipment=shipment).exists():
+        raise Conflict(_("The shipment has customs declarations; delete or cancel them first."))
     ContainerLoad.objects.for_actor(actor, "write").filter(container__shipment=shipment).delete()
     Container.objects.for_actor(actor, "write").filter(shipment=shipment).delete()
     GoodsLine.objects.for_actor(actor, "write").filter(shipment=shipment).delete()
@@ -727,3 +733,61 @@ def saved_view_delete(*, actor: Actor, view_id: int) -> None:
     """Delete one of the actor's own saved views (another person's looks absent)."""
     view = selectors.saved_view_get(actor=actor, view_id=view_id)
     selectors.saved_views(actor=actor).filter(pk=view.pk).delete()
+
+
+# -- attached documents -------------------------------------------------------------------------------
+
+
+def _attach(actor: Actor, shipment: Shipment, document: Document) -> ShipmentDocument:
+    if document.enterprise_id != shipment.enterprise_id:
+        raise ValidationFailed.on("document_id", _("The document belongs to another enterprise than the shipment."))
+    link, _created = ShipmentDocument.objects.unscoped().get_or_create(
+        shipment=shipment,
+        document=document,
+        defaults={"enterprise_id": shipment.enterprise_id, "attached_by": actor.user},
+    )
+    return link
+
+
+@transaction.atomic
+def shipment_document_attach(*, actor: Actor, shipment_id: int, document_id: Any) -> ShipmentDocument:
+    """Attach one of the enterprise's documents to the shipment (attaching it again changes nothing)."""
+    shipment = _locked(actor, shipment_id)
+    try:
+        document = document_get(actor=actor, document_id=int(document_id))
+    except (NotFound, TypeError, ValueError):
+        raise ValidationFailed.on("document_id", _("No such document, or you have no access to it.")) from None
+    return _attach(actor, shipment, document)
+
+
+def shipment_document_upload(
+    *, actor: Actor, shipment_id: int, title: str, category: str, file: UploadedFile, description: str = ""
+) -> ShipmentDocument:
+    """Upload a file into the shipment's enterprise's documents and attach it, in one transaction (the stored
+    file is removed again if anything fails)."""
+    shipment = selectors.shipment_get(actor=actor, shipment_id=shipment_id, action="write")
+    with transaction.atomic():
+        document = document_create(
+            actor=actor,
+            enterprise_id=shipment.enterprise_id,
+            title=title,
+            category=category,
+            file=file,
+            description=description,
+        )
+        try:
+            return _attach(actor, _locked(actor, shipment.pk), document)
+        except BaseException:
+            document.file.storage.delete(document.file.name)
+            raise
+
+
+@transaction.atomic
+def shipment_document_detach(*, actor: Actor, shipment_id: int, document_id: int) -> None:
+    """Remove the document from the shipment; the file stays in the enterprise's documents."""
+    shipment = _locked(actor, shipment_id)
+    deleted, _rows = (
+        ShipmentDocument.objects.for_actor(actor, "write").filter(shipment=shipment, document_id=document_id).delete()
+    )
+    if not deleted:
+        raise NotFound(_("The document is not attached to this shipment."))

@@ -15,6 +15,13 @@ urlpatterns = [
     path("<int:shipment_id>/delete/", views.shipment_delete, name="delete"),
     path("<int:shipment_id>/transition/", views.shipment_transition, name="transition"),
     path("<int:shipment_id>/milestones/new/", views.milestone_add, name="milestone_add"),
+    path("<int:shipment_id>/documents/upload/", views.shipment_document_upload, name="document_upload"),
+    path("<int:shipment_id>/documents/attach/", views.shipment_document_attach, name="document_attach"),
+    path(
+        "<int:shipment_id>/documents/<int:document_id>/detach/",
+        views.shipment_document_detach,
+        name="document_detach",
+    ),
     path("<int:shipment_id>/goods/new/", views.goods_line_add, name="goods_add"),
     path("<int:shipment_id>/goods/<int:line_id>/edit/", views.goods_line_edit, name="goods_edit"),
     path("<int:shipment_id>/goods/<int:line_id>/delete/", views.goods_line_delete, name="goods_delete"),

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -33,6 +34,8 @@ from cpass.shipments.forms import (
     GoodsLineForm,
     MilestoneForm,
     SavedViewForm,
+    ShipmentDocumentAttachForm,
+    ShipmentDocumentUploadForm,
     ShipmentFilterForm,
     ShipmentForm,
     TransitionForm,
@@ -40,7 +43,7 @@ from cpass.shipments.forms import (
 from cpass.shipments.models import Shipment
 
 PAGE_SIZE = 25
-TABS = ("overview", "goods", "containers", "timeline")
+TABS = ("overview", "goods", "containers", "documents", "timeline")
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -248,12 +251,29 @@ def _detail_context(actor: Actor, shipment_id: int, tab: str) -> dict[str, Any]:
             ("overview", _("Overview")),
             ("goods", _("Goods (%(count)d)") % {"count": len(detail.goods)}),
             ("containers", _("Containers (%(count)d)") % {"count": len(detail.containers)}),
+            ("documents", _("Documents")),
             ("timeline", _("Timeline")),
         ],
         "can_write": can_write,
         "transition_form": TransitionForm(statuses=statuses, prefix="t") if can_write and statuses else None,
         "milestone_form": MilestoneForm(prefix="m") if can_write else None,
+        **(_documents_context(actor, shipment, can_write) if tab == "documents" else {}),
     }
+
+
+def _documents_context(actor: Actor, shipment: Shipment, can_write: bool) -> dict[str, Any]:
+    attachable = selectors.attachable_documents(actor=actor, shipment=shipment) if can_write else []
+    can_upload = can_write and shipment.enterprise_id in actor.enterprise_ids_for("documents", "write")
+    return {
+        "documents": list(selectors.shipment_documents(actor=actor, shipment=shipment)),
+        "can_read_documents": shipment.enterprise_id in actor.enterprise_ids_for("documents", "read"),
+        "upload_form": _upload_form() if can_upload else None,
+        "attach_form": ShipmentDocumentAttachForm(documents=attachable, prefix="a") if attachable else None,
+    }
+
+
+def _upload_form(data: Any = None, files: Any = None) -> ShipmentDocumentUploadForm:
+    return ShipmentDocumentUploadForm(data, files, max_bytes=settings.CPASS_MAX_UPLOAD_BYTES, prefix="u")
 
 
 @login_required
@@ -313,6 +333,67 @@ def shipment_delete(request: HttpRequest, shipment_id: int) -> HttpResponse:
         return redirect("shipments:detail", shipment_id=shipment.pk)
     messages.success(request, _("Shipment %(number)s has been deleted.") % {"number": shipment.job_number})
     return redirect("shipments:list")
+
+
+# -- attached documents -------------------------------------------------------------------------------
+
+
+def _documents_tab(shipment: Shipment) -> str:
+    return reverse("shipments:detail", args=[shipment.pk]) + "?tab=documents"
+
+
+@login_required
+@require_POST
+def shipment_document_upload(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    actor = _actor(request)
+    shipment = selectors.shipment_get(actor=actor, shipment_id=shipment_id, action="write")
+    form = _upload_form(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.shipment_document_upload(actor=actor, shipment_id=shipment.pk, **form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The document has been attached."))
+            return redirect(_documents_tab(shipment))
+    context = _detail_context(actor, shipment.pk, "documents")
+    context["upload_form"] = form
+    return render(request, "shipments/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def shipment_document_attach(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    actor = _actor(request)
+    shipment = selectors.shipment_get(actor=actor, shipment_id=shipment_id, action="write")
+    form = ShipmentDocumentAttachForm(
+        request.POST, documents=selectors.attachable_documents(actor=actor, shipment=shipment), prefix="a"
+    )
+    if form.is_valid():
+        try:
+            services.shipment_document_attach(actor=actor, shipment_id=shipment.pk, **form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The document has been attached."))
+            return redirect(_documents_tab(shipment))
+    context = _detail_context(actor, shipment.pk, "documents")
+    context["attach_form"] = form
+    return render(request, "shipments/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def shipment_document_detach(request: HttpRequest, shipment_id: int, document_id: int) -> HttpResponse:
+    actor = _actor(request)
+    shipment = selectors.shipment_get(actor=actor, shipment_id=shipment_id, action="write")
+    try:
+        services.shipment_document_detach(actor=actor, shipment_id=shipment.pk, document_id=document_id)
+    except ServiceError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("The document has been removed from the shipment; the file is still in Documents."))
+    return redirect(_documents_tab(shipment))
 
 
 # -- goods lines and containers (HTMX panels) --------------------------------------------------------

@@ -39,7 +39,7 @@ def test_demo_world_is_complete_and_idempotent() -> None:
     granted = set(
         PartnerGrant.objects.filter(grantor=trader, grantee__uscc=BROKER_USCC).values_list("module", flat=True)
     )
-    assert granted == {"documents", "parties", "products", "shipments"}
+    assert granted == {"documents", "parties", "products", "shipments", "customs"}
     assert Party.objects.unscoped().filter(enterprise=trader, screening_status=ScreeningStatus.REVIEW).count() == 1
     assert Product.objects.unscoped().filter(enterprise=trader).exclude(hs_code="").count() >= 10
     assert TariffLine.objects.filter(jurisdiction__code="CN").count() >= 20

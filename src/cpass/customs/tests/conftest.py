@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
+from cpass.core.actor import Actor
 from cpass.fx.demo import load_demo as load_demo_rates
+from cpass.organizations.models import Enterprise
 from cpass.reference import selectors as reference_selectors
 from cpass.tariff.demo import load_demo as load_demo_tariff
 
@@ -25,3 +28,9 @@ def demo(db: None) -> None:
     """China's demo tariff (2025 lines) and demo customs rates for every Wednesday of 2026."""
     load_demo_tariff()
     load_demo_rates()
+
+
+@pytest.fixture
+def actor(owner: Any, enterprise: Enterprise, make_actor: Callable[..., Actor]) -> Actor:
+    """The owner of `enterprise` acting in it."""
+    return make_actor(owner, enterprise)

@@ -6,9 +6,18 @@ from decimal import Decimal
 import factory
 
 from cpass.accounts.tests.factories import UserFactory
+from cpass.documents.tests.factories import DocumentFactory
 from cpass.organizations.tests.factories import EnterpriseFactory
 from cpass.shipments.choices import Direction, MilestoneKind, ShipmentStatus
-from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
+from cpass.shipments.models import (
+    Container,
+    ContainerLoad,
+    GoodsLine,
+    Milestone,
+    SavedView,
+    Shipment,
+    ShipmentDocument,
+)
 
 
 class ShipmentFactory(factory.django.DjangoModelFactory[Shipment]):
@@ -79,3 +88,12 @@ class SavedViewFactory(factory.django.DjangoModelFactory[SavedView]):
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"View {n}")
     filters = factory.LazyFunction(lambda: {"direction": "import"})
+
+
+class ShipmentDocumentFactory(factory.django.DjangoModelFactory[ShipmentDocument]):
+    class Meta:
+        model = ShipmentDocument
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    shipment = factory.SubFactory(ShipmentFactory, enterprise=factory.SelfAttribute("..enterprise"))
+    document = factory.SubFactory(DocumentFactory, enterprise=factory.SelfAttribute("..enterprise"))

@@ -178,7 +178,7 @@ def test_a_broker_with_a_grant_works_for_its_client(enterprise, consignor):
     with pytest.raises(ValidationFailed) as exc:
         services.shipment_update(actor=broker_actor, shipment_id=shipment.pk, consignee_id=broker_party.pk)
     assert errors(exc)["consignee_id"] == [
-        f"“{broker_party.name_local}” is a party of another enterprise than the shipment's."
+        f"“{broker_party.name_local}” belongs to another enterprise than this record."
     ]
     with pytest.raises(ValidationFailed):
         services.shipment_create(actor=broker_actor, direction="import", enterprise_id=EnterpriseFactory.create().pk)

@@ -1,0 +1,134 @@
+"""The fixed vocabularies of customs declarations: status and its workflow, who may move it, charge modes,
+event kinds and gateway message kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: The declaration form's limit: one declaration carries at most 50 items (a larger shipment is split).
+MAX_ITEMS = 50
+
+#: The reference prefix of a declaration in the enterprise's sequence: DC-2026-00042 (预录入编号 is customs').
+DECLARATION_PREFIX = "DC"
+
+
+class DeclarationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    VALIDATED = "validated", _("Validated")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    INSPECTION = "inspection", _("Held for inspection")
+    ASSESSED = "assessed", _("Duties assessed")
+    PAID = "paid", _("Duties paid")
+    RELEASED = "released", _("Released")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TransitionBy(models.TextChoices):
+    """Who may make a transition: a person with write access, one who manages, or customs (a receipt)."""
+
+    WRITER = "write", _("Declarant")
+    MANAGER = "manage", _("Manager")
+    CUSTOMS = "customs", _("Customs")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move of the workflow: from which statuses, by whom, and whether a reason is required."""
+
+    name: str
+    label: str | Promise
+    sources: frozenset[str]
+    target: str
+    by: str
+    needs_reason: bool = False
+
+
+D = DeclarationStatus
+BY_WRITER, BY_MANAGER, BY_CUSTOMS = TransitionBy.WRITER, TransitionBy.MANAGER, TransitionBy.CUSTOMS
+_BEFORE_RELEASE = frozenset({D.ACCEPTED, D.INSPECTION, D.ASSESSED, D.PAID})
+
+#: The workflow. People move a declaration through validate/submit/pay/close and may amend or cancel it;
+#: the customs states (accepted, returned, inspection, assessed, released) come from receipts of the
+#: gateway, or from a manager recording a paper receipt by hand (`record_*`).
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition("validate", _("Validate"), frozenset({D.DRAFT}), D.VALIDATED, BY_WRITER),
+        Transition("edit", _("Edit again"), frozenset({D.VALIDATED}), D.DRAFT, BY_WRITER),
+        Transition("submit", _("Submit to customs"), frozenset({D.VALIDATED}), D.SUBMITTED, BY_WRITER),
+        Transition("accept", _("Accepted by customs"), frozenset({D.SUBMITTED}), D.ACCEPTED, BY_CUSTOMS),
+        Transition(
+            "return", _("Returned by customs"), frozenset({D.SUBMITTED, D.ACCEPTED}), D.RETURNED, BY_CUSTOMS, True
+        ),
+        Transition(
+            "hold", _("Held for inspection"), frozenset({D.ACCEPTED, D.ASSESSED, D.PAID}), D.INSPECTION, BY_CUSTOMS
+        ),
+        Transition("assess", _("Duties assessed"), frozenset({D.ACCEPTED, D.INSPECTION}), D.ASSESSED, BY_CUSTOMS),
+        Transition("pay", _("Record payment"), frozenset({D.ASSESSED}), D.PAID, BY_WRITER),
+        Transition(
+            "release", _("Released by customs"), frozenset({D.ACCEPTED, D.INSPECTION, D.PAID}), D.RELEASED, BY_CUSTOMS
+        ),
+        Transition("close", _("Close"), frozenset({D.RELEASED}), D.CLOSED, BY_WRITER),
+        Transition("amend", _("Amend"), frozenset({D.RETURNED}), D.DRAFT, BY_WRITER, True),
+        Transition("cancel", _("Cancel"), frozenset({D.DRAFT, D.VALIDATED, D.RETURNED}), D.CANCELLED, BY_WRITER, True),
+        # Withdrawing a declaration customs has accepted (撤单) is a manager's decision.
+        Transition("withdraw", _("Withdraw"), _BEFORE_RELEASE, D.CANCELLED, BY_MANAGER, True),
+    ]
+}
+
+#: Statuses in which header and items may still change.
+EDITABLE = frozenset({D.DRAFT})
+#: Statuses after which nothing happens any more.
+FINAL = frozenset({D.CLOSED, D.CANCELLED})
+
+
+def transitions_from(status: str) -> list[Transition]:
+    """The transitions that start at `status`, in the order of TRANSITIONS."""
+    return [t for t in TRANSITIONS.values() if status in t.sources]
+
+
+class ChargeMode(models.TextChoices):
+    """How freight, insurance and other charges are declared (运费/保费/杂费标记 1, 2, 3)."""
+
+    RATE = "rate", _("Rate (%)")
+    UNIT = "unit", _("Per unit")
+    TOTAL = "total", _("Total amount")
+
+
+class Confirmation(models.TextChoices):
+    """The yes/no confirmations of the form (特殊关系确认, 价格影响确认, 支付特许权使用费确认)."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class EventKind(models.TextChoices):
+    TRANSITION = "transition", _("Status changed")
+    RECEIPT = "receipt", _("Customs receipt")
+    SUBMISSION = "submission", _("Sent to the gateway")
+    SPLIT = "split", _("Split")
+    NOTE = "note", _("Note")
+
+
+class MessageFormat(models.TextChoices):
+    """The message formats of the gateway adapters."""
+
+    SINGLE_WINDOW_XML = "sw_xml", _("Single Window XML")
+    EDIFACT = "edifact", _("UN/EDIFACT CUSDEC")
+
+
+class ReceiptState(models.TextChoices):
+    """What became of an incoming receipt."""
+
+    APPLIED = "applied", _("Applied")
+    DUPLICATE = "duplicate", _("Duplicate (already applied)")
+    STALE = "stale", _("Out of order (newer state already known)")
+    QUARANTINED = "quarantined", _("Quarantined")
+    DISMISSED = "dismissed", _("Dismissed by staff")

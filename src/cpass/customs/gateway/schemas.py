@@ -1,0 +1,44 @@
+"""API schemas of the customs gateway: an incoming receipt, and submissions and receipts as read back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from cpass.core.api import InputSchema
+
+
+class GatewayReceiptIngestIn(InputSchema):
+    gateway: str = Field(..., max_length=20, description="The connection the receipt came through, e.g. sandbox.")
+    message_format: str = Field(..., max_length=8, description="sw_xml (DEC_RESULT XML) or edifact (CUSRES).")
+    payload: str = Field(..., min_length=1, max_length=500_000, description="The receipt exactly as received.")
+
+
+class GatewayReceiptOut(Schema):
+    id: int | None = Field(None, description="None for a receipt delivered again (state duplicate, not stored).")
+    gateway: str
+    message_format: str
+    message_id: str
+    declaration_id: int | None
+    declaration_key: str
+    code: str
+    transition: str
+    entry_number: str
+    note: str
+    issued_at: datetime | None
+    sequence: int
+    state: str
+    state_reason: str
+    created_at: datetime | None
+
+
+class GatewaySubmissionOut(Schema):
+    id: int
+    gateway: str
+    message_format: str
+    message_id: str
+    payload: str
+    sent_at: datetime | None
+    error: str
+    created_at: datetime

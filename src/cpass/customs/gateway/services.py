@@ -1,0 +1,468 @@
+"""Writes of the customs gateway: send a submitted declaration, take in receipts, and staff's quarantine actions.
+
+Receipts are idempotent and ordered. A receipt is keyed by (gateway, message id): one delivered again is answered
+as a DUPLICATE and never applied twice. Receipts of one declaration are ordered by (issued_at, sequence): one older
+than the newest applied is STALE. A receipt for no known declaration, with an unknown code, or whose transition the
+current status does not allow, is QUARANTINED with the reason (logged as a warning). After every applied
+transition, the declaration's quarantined receipts are tried again in order, so receipts arriving early are applied
+once their predecessors arrive: any order of a valid sequence ends in the same status as the ordered sequence.
+The declaration row is locked (select_for_update) before its receipts are read or written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cpass.core.actor import Actor
+from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cpass.customs.choices import FINAL, DeclarationStatus, EventKind, MessageFormat, ReceiptState
+from cpass.customs.gateway.base import (
+    RECEIPT_CODES,
+    FollowUp,
+    Gateway,
+    GatewayError,
+    MessageUnreadable,
+    OutgoingMessage,
+    ParsedReceipt,
+)
+from cpass.customs.gateway.connections import gateway_for, gateway_named
+from cpass.customs.gateway.sandbox import PAYMENT_POLL_SECONDS, PAYMENT_POLLS, SandboxGateway, delay_for, plan
+from cpass.customs.models import (
+    Declaration,
+    DeclarationDocument,
+    DeclarationEvent,
+    DeclarationItem,
+    GatewayReceipt,
+    GatewaySubmission,
+)
+from cpass.customs.services import apply_customs_transition
+from cpass.shipments.models import Container, ContainerLoad
+
+logger = logging.getLogger(__name__)
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+REASON_LIMIT = 500
+
+
+# -- sending --------------------------------------------------------------------------------------------
+
+
+def message_id_for(declaration: Declaration) -> str:
+    """Our client sequence number for this submission round: the declaration and the time it was submitted, so the
+    send task run twice for one submission finds its first message instead of sending another."""
+    moment = declaration.submitted_at or timezone.now()
+    return f"CP{declaration.pk:08d}{moment.astimezone(CHINA):%y%m%d%H%M%S}"
+
+
+def _loaded(declaration_id: int) -> Declaration:
+    """The declaration with everything its message needs. Unscoped: the gateway works for the platform, by id."""
+    return (
+        Declaration.objects.unscoped()
+        .select_related("domestic_trader", "overseas_trader", "consumer_producer", "declarant")
+        .prefetch_related(
+            Prefetch("items", queryset=DeclarationItem.objects.unscoped()),
+            Prefetch("documents", queryset=DeclarationDocument.objects.unscoped()),
+            Prefetch(
+                "containers",
+                queryset=Container.objects.unscoped().prefetch_related(
+                    Prefetch("loads", queryset=ContainerLoad.objects.unscoped())
+                ),
+            ),
+        )
+        .get(pk=declaration_id)
+    )
+
+
+def declaration_send(*, declaration_id: int) -> tuple[GatewaySubmission, FollowUp | None] | None:
+    """Build the message of a submitted declaration with its gateway, store it (GatewaySubmission), send it.
+
+    Idempotent: a submission already sent is returned as it is; one stored but not sent (the transport failed) is
+    sent again with the same payload. None when the declaration is gone or no longer submitted.
+    """
+    with transaction.atomic():
+        declaration = Declaration.objects.unscoped().select_for_update().filter(pk=declaration_id).first()
+        if declaration is None or declaration.status != DeclarationStatus.SUBMITTED:
+            logger.info("declaration %s is not submitted any more; nothing sent", declaration_id)
+            return None
+        gateway = gateway_for(declaration)
+        if declaration.gateway != gateway.name:
+            declaration.gateway = gateway.name
+            declaration.save(update_fields=["gateway", "updated_at"])
+        message_id = message_id_for(declaration)
+        submission = GatewaySubmission.objects.unscoped().filter(gateway=gateway.name, message_id=message_id).first()
+        if submission is not None and submission.sent_at is not None:
+            return submission, None
+        if submission is None:
+            message = gateway.build(_loaded(declaration.pk), message_id=message_id)
+            submission = GatewaySubmission.objects.unscoped().create(
+                enterprise_id=declaration.enterprise_id,
+                declaration=declaration,
+                gateway=gateway.name,
+                message_format=message.message_format,
+                message_id=message.message_id,
+                payload=message.payload,
+            )
+    outgoing = OutgoingMessage(submission.message_id, submission.message_format, submission.payload)
+    try:
+        gateway.send(outgoing, submission_id=submission.pk)
+    except GatewayError as exc:
+        GatewaySubmission.objects.unscoped().filter(pk=submission.pk).update(error=str(exc)[:500])
+        logger.warning("gateway %s refused submission %s: %s", gateway.name, submission.message_id, exc)
+        raise
+    with transaction.atomic():
+        now = timezone.now()
+        marked = (
+            GatewaySubmission.objects.unscoped()
+            .filter(pk=submission.pk, sent_at__isnull=True)
+            .update(sent_at=now, error="")
+        )
+        if marked:
+            DeclarationEvent.objects.create(
+                enterprise_id=declaration.enterprise_id,
+                declaration_id=declaration.pk,
+                kind=EventKind.SUBMISSION,
+                reason=f"{gateway.name} {submission.message_id}",
+                occurred_at=now,
+            )
+    submission.refresh_from_db()
+    return submission, (gateway.after_sent(submission) if marked else None)
+
+
+# -- receipts ---------------------------------------------------------------------------------------------
+
+
+def _text_of(payload: str | bytes) -> str:
+    return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
+
+
+def _order_key(receipt: GatewayReceipt) -> tuple[dt.datetime, int]:
+    return (receipt.issued_at or _EARLIEST, receipt.sequence)
+
+
+def _declaration_id(gateway: str, parsed: ParsedReceipt) -> int | None:
+    """The declaration a receipt names: by our message id echoed back, else customs' pre-entry or entry number."""
+    if parsed.client_seq_no:
+        found = (
+            GatewaySubmission.objects.unscoped()
+            .filter(gateway=gateway, message_id=parsed.client_seq_no)
+            .values_list("declaration_id", flat=True)
+            .first()
+        )
+        if found is not None:
+            return found
+    for field, value in (("pre_entry_number", parsed.pre_entry_number), ("entry_number", parsed.entry_number)):
+        if value:
+            ids = list(Declaration.objects.unscoped().filter(**{field: value}).values_list("pk", flat=True)[:2])
+            if len(ids) == 1:
+                return ids[0]
+    return None
+
+
+def _quarantine(receipt: GatewayReceipt, reason: str) -> None:
+    receipt.state = ReceiptState.QUARANTINED
+    receipt.state_reason = reason[:REASON_LIMIT]
+    receipt.save()
+    logger.warning(
+        "receipt %s/%s quarantined (declaration %s): %s",
+        receipt.gateway,
+        receipt.message_id,
+        receipt.declaration_key or "-",
+        reason,
+    )
+
+
+def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declaration) -> None:
+    """Apply, or record why not, one receipt of a declaration locked by the caller; the receipt row is saved."""
+    receipt.declaration = declaration
+    receipt.declaration_key = receipt.declaration_key or parsed.declaration_key[:40]
+    same = (
+        GatewayReceipt.objects.filter(
+            declaration=declaration,
+            code=receipt.code,
+            issued_at=receipt.issued_at,
+            sequence=receipt.sequence,
+            state=ReceiptState.APPLIED,
+        )
+        .exclude(pk=receipt.pk)
+        .first()
+    )
+    if same is not None:
+        receipt.state = ReceiptState.DUPLICATE
+        receipt.state_reason = _("Same content as receipt %(id)s, already applied.") % {"id": same.message_id}
+        receipt.save()
+        return
+    if not receipt.transition:
+        if parsed.pre_entry_number and not declaration.pre_entry_number:
+            declaration.pre_entry_number = parsed.pre_entry_number[:18]
+            declaration.save(update_fields=["pre_entry_number", "updated_at"])
+        receipt.state = ReceiptState.APPLIED
+        receipt.state_reason = _("Information only; the status does not change.")
+        receipt.save()
+        return
+    newest = (
+        GatewayReceipt.objects.filter(declaration=declaration, state=ReceiptState.APPLIED)
+        .exclude(transition="")
+        .exclude(pk=receipt.pk)
+        .order_by("-issued_at", "-sequence")
+        .first()
+    )
+    if newest is not None and _order_key(receipt) <= _order_key(newest):
+        receipt.state = ReceiptState.STALE
+        receipt.state_reason = _("Older than receipt %(id)s, which is already applied.") % {"id": newest.message_id}
+        receipt.save()
+        return
+    receipt.state = ReceiptState.QUARANTINED
+    receipt.save()
+    reason = receipt.note or str(RECEIPT_CODES[receipt.code].label)
+    try:
+        with transaction.atomic():
+            apply_customs_transition(
+                declaration=declaration,
+                transition=receipt.transition,
+                receipt=receipt,
+                reason=reason,
+                entry_number=receipt.entry_number if receipt.transition == "accept" else "",
+                occurred_at=receipt.issued_at or timezone.now(),
+            )
+    except Conflict as exc:
+        declaration.refresh_from_db()
+        _quarantine(receipt, str(exc.detail))
+        return
+    except IntegrityError:
+        declaration.refresh_from_db()
+        _quarantine(
+            receipt,
+            _("Entry number %(number)s already belongs to another declaration.") % {"number": receipt.entry_number},
+        )
+        return
+    receipt.state = ReceiptState.APPLIED
+    receipt.state_reason = ""
+    receipt.save()
+
+
+def _waiting(declaration: Declaration) -> list[GatewayReceipt]:
+    """Quarantined receipts that may apply to this declaration now: its own, and unmatched ones naming it."""
+    keys = {declaration.pre_entry_number, declaration.entry_number}
+    keys.update(
+        GatewaySubmission.objects.unscoped().filter(declaration=declaration).values_list("message_id", flat=True)
+    )
+    keys.discard("")
+    return list(
+        GatewayReceipt.objects.filter(state=ReceiptState.QUARANTINED, code__in=list(RECEIPT_CODES))
+        .filter(Q(declaration=declaration) | Q(declaration__isnull=True, declaration_key__in=keys))
+        .order_by("issued_at", "sequence", "pk")
+    )
+
+
+def _retry_waiting(declaration: Declaration) -> None:
+    """Try the declaration's quarantined receipts again, oldest first, until none applies any more."""
+    progressed = True
+    while progressed:
+        progressed = False
+        for waiting in _waiting(declaration):
+            parsed = _parse_stored(waiting)
+            if parsed is None:
+                continue
+            _decide(waiting, parsed, declaration)
+            if waiting.state == ReceiptState.APPLIED and waiting.transition:
+                progressed = True
+                break
+
+
+def _parse_stored(receipt: GatewayReceipt) -> ParsedReceipt | None:
+    try:
+        return gateway_named(receipt.gateway).parse_receipt(receipt.payload, message_format=receipt.message_format)
+    except (MessageUnreadable, ValidationFailed):
+        return None
+
+
+def _redelivered(existing: GatewayReceipt) -> GatewayReceipt:
+    """The answer to a receipt delivered again: an unsaved copy marked DUPLICATE, naming the stored one."""
+    logger.info("receipt %s/%s delivered again; not applied twice", existing.gateway, existing.message_id)
+    return GatewayReceipt(
+        gateway=existing.gateway,
+        message_format=existing.message_format,
+        message_id=existing.message_id,
+        declaration=existing.declaration,
+        declaration_key=existing.declaration_key,
+        code=existing.code,
+        transition=existing.transition,
+        entry_number=existing.entry_number,
+        note=existing.note,
+        issued_at=existing.issued_at,
+        sequence=existing.sequence,
+        payload=existing.payload,
+        state=ReceiptState.DUPLICATE,
+        state_reason=_("Already received as receipt %(id)s (%(state)s); not applied again.")
+        % {"id": existing.pk, "state": existing.get_state_display()},
+    )
+
+
+@transaction.atomic
+def receipt_ingest(*, gateway: str, message_format: str, payload: str | bytes) -> GatewayReceipt:
+    """Parse, store, deduplicate, order and apply one receipt (see the module docstring). Never raises for what the
+    receipt says; raises ValidationFailed only for an unknown gateway or format."""
+    connection = gateway_named(gateway)
+    if message_format not in MessageFormat.values:
+        raise ValidationFailed.on("message_format", _("Unknown message format."))
+    text = _text_of(payload)
+    try:
+        parsed = connection.parse_receipt(payload, message_format=message_format)
+    except MessageUnreadable as exc:
+        message_id = "unreadable-" + hashlib.sha256(text.encode()).hexdigest()[:40]
+        existing = GatewayReceipt.objects.filter(gateway=gateway, message_id=message_id).first()
+        if existing is not None:
+            return _redelivered(existing)
+        receipt = GatewayReceipt(gateway=gateway, message_format=message_format, message_id=message_id, payload=text)
+        _quarantine(receipt, _("Unreadable: %(error)s") % {"error": exc})
+        return receipt
+
+    declaration_id = _declaration_id(gateway, parsed)
+    declaration = (
+        Declaration.objects.unscoped().select_for_update().get(pk=declaration_id)
+        if declaration_id is not None
+        else None
+    )
+    existing = GatewayReceipt.objects.filter(gateway=gateway, message_id=parsed.message_id).first()
+    if existing is not None:
+        return _redelivered(existing)
+    receipt = GatewayReceipt(
+        gateway=gateway,
+        message_format=message_format,
+        message_id=parsed.message_id,
+        declaration_key=parsed.declaration_key[:40],
+        code=parsed.code[:10],
+        transition=parsed.transition,
+        entry_number=parsed.entry_number[:18],
+        note=parsed.reason[:1000],
+        issued_at=parsed.issued_at,
+        sequence=parsed.sequence,
+        payload=text,
+    )
+    try:
+        with transaction.atomic():
+            if not parsed.known:
+                _quarantine(receipt, _("Unknown receipt code “%(code)s”.") % {"code": parsed.code[:10]})
+            elif declaration is None:
+                _quarantine(receipt, _("No declaration matches %(key)s.") % {"key": parsed.declaration_key})
+            else:
+                _decide(receipt, parsed, declaration)
+    except IntegrityError:
+        # The same receipt arrived twice at the same moment; the other delivery stored it.
+        return _redelivered(GatewayReceipt.objects.get(gateway=gateway, message_id=parsed.message_id))
+    if declaration is not None and receipt.state == ReceiptState.APPLIED and receipt.transition:
+        _retry_waiting(declaration)
+        receipt.refresh_from_db()
+    return receipt
+
+
+# -- the sandbox's job ------------------------------------------------------------------------------------
+
+
+def sandbox_step(*, submission_id: int, step: int, polls: int = 0) -> FollowUp | None:
+    """Send receipt `step` of the sandbox's plan for this submission; what to run next (None when done)."""
+    submission = GatewaySubmission.objects.unscoped().select_related("declaration").filter(pk=submission_id).first()
+    if submission is None:
+        return None
+    gateway = gateway_named(submission.gateway)
+    if not isinstance(gateway, SandboxGateway):
+        return None
+    declaration = _loaded(submission.declaration_id)
+    submission.declaration = declaration
+    if declaration.status in FINAL or message_id_for(declaration) != submission.message_id:
+        return None  # withdrawn, cancelled, or submitted again since: this round is over
+    steps = plan(declaration)
+    if step >= len(steps):
+        return None
+    receipt = steps[step]
+    if receipt.wait_for_payment and declaration.status != DeclarationStatus.PAID:
+        if declaration.status not in (DeclarationStatus.ASSESSED, DeclarationStatus.INSPECTION):
+            return None
+        if polls >= PAYMENT_POLLS:
+            logger.info("sandbox: declaration %s was never paid; no release", declaration.reference)
+            return None
+        return FollowUp(submission_id, step, PAYMENT_POLL_SECONDS, polls + 1)
+    payload = gateway.receipt_payload(submission, receipt, sequence=step + 1)
+    receipt_ingest(gateway=gateway.name, message_format=gateway.message_format, payload=payload)
+    if step + 1 >= len(steps):
+        return None
+    return FollowUp(submission_id, step + 1, delay_for(step + 1))
+
+
+# -- staff: the quarantine ----------------------------------------------------------------------------------
+
+
+def _require_staff(actor: Actor, *, absent: bool = False) -> None:
+    """Platform staff only; for a page about one receipt, anyone else finds no such receipt (404), as the
+    tenant-isolation walker expects of every object URL."""
+    if not (actor.user.is_authenticated and actor.user.is_staff and actor.has_scope("customs", "write")):
+        if absent:
+            raise NotFound(_("No such receipt."))
+        raise PermissionDenied(_("Only platform staff handle quarantined receipts."))
+
+
+def _quarantined(receipt_id: int) -> GatewayReceipt:
+    receipt = GatewayReceipt.objects.select_for_update().filter(pk=receipt_id).first()
+    if receipt is None:
+        raise NotFound(_("No such receipt."))
+    if receipt.state != ReceiptState.QUARANTINED:
+        raise Conflict(
+            _("This receipt is not in quarantine (it is %(state)s).") % {"state": receipt.get_state_display()}
+        )
+    return receipt
+
+
+@transaction.atomic
+def receipt_reapply(*, actor: Actor, receipt_id: int) -> GatewayReceipt:
+    """Staff try a quarantined receipt again (the declaration exists now, or its status allows it now). When it
+    still cannot apply, nothing changes and the reason is the error."""
+    _require_staff(actor, absent=True)
+    receipt = _quarantined(receipt_id)
+    parsed = _parse_stored(receipt)
+    if parsed is None:
+        raise Conflict(_("The receipt is still unreadable, or its gateway is gone."))
+    if not parsed.known:
+        raise Conflict(_("Unknown receipt code “%(code)s”.") % {"code": parsed.code[:10]})
+    declaration_id = receipt.declaration_id or _declaration_id(receipt.gateway, parsed)
+    if declaration_id is None:
+        raise Conflict(_("Still no declaration matches %(key)s.") % {"key": parsed.declaration_key})
+    declaration = Declaration.objects.unscoped().select_for_update().get(pk=declaration_id)
+    _decide(receipt, parsed, declaration)
+    if receipt.state == ReceiptState.QUARANTINED:
+        raise Conflict(receipt.state_reason)
+    if receipt.state == ReceiptState.APPLIED and receipt.transition:
+        _retry_waiting(declaration)
+    receipt.refresh_from_db()
+    return receipt
+
+
+@transaction.atomic
+def receipt_dismiss(*, actor: Actor, receipt_id: int, reason: str) -> GatewayReceipt:
+    """Staff decide a quarantined receipt will never apply; the reason is kept with who decided."""
+    _require_staff(actor, absent=True)
+    cleaned = " ".join(str(reason or "").split())
+    if not cleaned:
+        raise ValidationFailed.on("reason", _("Say why the receipt is dismissed."))
+    if len(cleaned) > 400:
+        raise ValidationFailed.on("reason", _("At most 400 characters."))
+    receipt = _quarantined(receipt_id)
+    receipt.state = ReceiptState.DISMISSED
+    receipt.state_reason = (
+        _("Dismissed by %(name)s: %(reason)s") % {"name": actor.user.get_username(), "reason": cleaned}
+    )[:REASON_LIMIT]
+    receipt.save()
+    return receipt
+
+
+def default_gateway() -> Gateway:
+    """The connection new declarations use (shown on pages with its sandbox mark)."""
+    return gateway_named(settings.CPASS_CUSTOMS_GATEWAY)

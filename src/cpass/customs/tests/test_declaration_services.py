@@ -1,0 +1,339 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cpass.customs import selectors, services
+from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState
+from cpass.customs.models import Declaration, DeclarationEvent, DeclarationItem, GatewayReceipt
+from cpass.customs.tests.factories import DeclarationFactory, DeclarationItemFactory
+from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory, PartnerGrantFactory
+from cpass.parties.tests.factories import PartyFactory
+from cpass.places.models import Location
+from cpass.products.tests.factories import ProductFactory
+from cpass.shipments.choices import MilestoneKind
+from cpass.shipments.models import Container, Milestone
+from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
+
+pytestmark = pytest.mark.django_db
+PUMP = "8413602100"
+YEAR = timezone.localdate().year
+
+
+def errors(exc: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, list[str]]:
+    return {field: [str(m) for m in messages] for field, messages in exc.value.errors.items()}
+
+
+@pytest.fixture
+def hamburg(db: None) -> None:
+    Location.objects.get_or_create(
+        unlocode="DEHAM",
+        defaults={
+            "country": "DE",
+            "location": "HAM",
+            "name": "Hamburg",
+            "name_ascii": "Hamburg",
+            "search_key": "hamburg",
+            "function": "1-------",
+            "is_seaport": True,
+        },
+    )
+
+
+@pytest.fixture
+def shipment(enterprise, demo, hamburg):
+    consignor = PartyFactory.create(enterprise=enterprise, name_local="Hamburg Pumpen GmbH")
+    consignee = PartyFactory.create(enterprise=enterprise, name_local="上海东方贸易有限公司", country="CHN")
+    shipment = ShipmentFactory.create(
+        enterprise=enterprise,
+        consignor=consignor,
+        consignee=consignee,
+        incoterm="FOB",
+        incoterm_place="Hamburg",
+        transport_mode="2",
+        port_of_loading="DEHAM",
+        port_of_discharge="CNSHA",
+        customs_office="2248",
+        vessel_name="MSC OSCAR",
+        imo_number="9703291",
+        voyage="FE612W",
+        master_bill="MEDUHH123456",
+        package_type="22",
+        package_count=12,
+        gross_weight_kg=Decimal("2400"),
+        eta=dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC),
+    )
+    ContainerFactory.create(enterprise=enterprise, shipment=shipment)
+    return shipment
+
+
+def test_a_declaration_is_prepared_from_its_shipment(actor, shipment, enterprise):
+    product = ProductFactory.create(enterprise=enterprise, hs_code=PUMP, name_zh="液压齿轮泵")
+    GoodsLineFactory.create(
+        enterprise=enterprise,
+        shipment=shipment,
+        line_number=1,
+        product=product,
+        hs_code=PUMP,
+        description="Gear pumps",
+        quantity=Decimal("12"),
+        trade_unit="001",
+        legal_quantity_1=Decimal("12"),
+        legal_unit_1="001",
+        value=Decimal("14400.00"),
+        currency="EUR",
+        origin_country="DEU",
+    )
+    declaration = services.declaration_create(actor=actor, shipment_id=shipment.pk, trade_mode="0110")
+    assert declaration.reference == f"DC-{YEAR}-00001"
+    assert (declaration.status, declaration.direction) == (DeclarationStatus.DRAFT, "import")
+    assert (declaration.domestic_trader_id, declaration.overseas_trader_id) == (
+        shipment.consignee_id,
+        shipment.consignor_id,
+    )
+    assert declaration.consumer_producer_id == shipment.consignee_id
+    assert (declaration.departure_port, declaration.departure_country, declaration.transaction_terms) == (
+        "DEHAM",
+        "DEU",
+        "3",
+    )
+    assert (declaration.bill_number, declaration.imo_number, declaration.trade_mode) == (
+        "MEDUHH123456",
+        "9703291",
+        "0110",
+    )
+    assert declaration.import_export_date == dt.date(2026, 3, 2)
+    assert Container.objects.unscoped().filter(declarations=declaration).count() == 1
+    item = DeclarationItem.objects.unscoped().get(declaration=declaration)
+    assert (item.item_number, item.hs_code, item.name, item.legal_unit_2) == (1, PUMP, "液压齿轮泵", "035")
+    assert (item.unit_price, item.total_price, item.currency) == (Decimal("1200.0000"), Decimal("14400.00"), "EUR")
+    assert (item.origin_country, item.destination_country, item.duty_mode) == ("DEU", "CHN", "1")
+    assert DeclarationEvent.objects.unscoped().filter(declaration=declaration).count() == 1
+
+
+def test_more_than_50_goods_lines_are_split_into_declarations(actor, shipment, enterprise):
+    for number in range(1, 121):
+        GoodsLineFactory.create(enterprise=enterprise, shipment=shipment, line_number=number, hs_code=PUMP)
+    first = services.declaration_create(actor=actor, shipment_id=shipment.pk)
+    parts = list(Declaration.objects.unscoped().filter(shipment=shipment).order_by("reference"))
+    items = DeclarationItem.objects.unscoped()
+    assert [items.filter(declaration=part).count() for part in parts] == [50, 50, 20]
+    assert [part.split_from_id for part in parts] == [None, first.pk, first.pk]
+    first_of_last = items.filter(declaration=parts[2]).order_by("item_number")[0]
+    assert first_of_last.goods_line is not None
+    assert first_of_last.goods_line.line_number == 101
+    assert DeclarationEvent.objects.unscoped().filter(kind=EventKind.SPLIT).count() == 2
+
+
+def test_header_changes_are_checked_together(actor, shipment):
+    declaration = services.declaration_create(actor=actor, shipment_id=shipment.pk)
+    with pytest.raises(ValidationFailed) as exc:
+        services.declaration_update(
+            actor=actor,
+            declaration_id=declaration.pk,
+            trade_mode="9999",
+            imo_number="9703292",
+            freight_mode="total",
+            freight_value="-1",
+            departure_port="XXXXX",
+        )
+    assert set(errors(exc)) == {"trade_mode", "imo_number", "freight_value", "departure_port"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.declaration_update(
+            actor=actor, declaration_id=declaration.pk, freight_mode="total", freight_value="800"
+        )
+    assert errors(exc) == {"freight_currency": ["Give the currency of the amount."]}
+    changed = services.declaration_update(
+        actor=actor,
+        declaration_id=declaration.pk,
+        freight_mode="total",
+        freight_value="800",
+        freight_currency="EUR",
+        net_weight_kg="2000",
+        entry_exit_port="310301",
+    )
+    assert (changed.freight_value, changed.net_weight_kg, changed.entry_exit_port) == (
+        Decimal("800.0000"),
+        Decimal("2000.0000"),
+        "310301",
+    )
+
+
+def test_items_are_checked_against_the_tariff_and_numbered(actor, shipment):
+    declaration = services.declaration_create(actor=actor, shipment_id=shipment.pk)
+    with pytest.raises(ValidationFailed) as exc:
+        services.item_create(actor=actor, declaration_id=declaration.pk, hs_code="9999999999", quantity="-2")
+    assert set(errors(exc)) == {"hs_code", "quantity"}
+    first = services.item_create(
+        actor=actor,
+        declaration_id=declaration.pk,
+        hs_code=PUMP,
+        name="齿轮泵",
+        quantity="4",
+        trade_unit="001",
+        unit_price="100.005",
+        currency="EUR",
+    )
+    assert (first.item_number, first.legal_unit_1, first.legal_unit_2, first.total_price) == (
+        1,
+        "001",
+        "035",
+        Decimal("400.02"),
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.item_update(actor=actor, declaration_id=declaration.pk, item_id=first.pk, total_price="500")
+    assert list(errors(exc)) == ["total_price"]
+    second = services.item_create(
+        actor=actor, declaration_id=declaration.pk, name="Seals", total_price="20", currency="EUR"
+    )
+    services.item_delete(actor=actor, declaration_id=declaration.pk, item_id=first.pk)
+    second.refresh_from_db()
+    assert second.item_number == 1
+
+
+def test_a_declaration_holds_at_most_50_items(actor, enterprise):
+    declaration = DeclarationFactory.create(enterprise=enterprise)
+    DeclarationItemFactory.create_batch(50, enterprise=enterprise, declaration=declaration)
+    with pytest.raises(Conflict, match="at most 50 items"):
+        services.item_create(actor=actor, declaration_id=declaration.pk, name="one more")
+
+
+def test_only_drafts_change_and_people_cannot_take_customs_steps(actor, enterprise):
+    declaration = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.SUBMITTED)
+    with pytest.raises(Conflict):
+        services.declaration_update(actor=actor, declaration_id=declaration.pk, voyage="X1")
+    with pytest.raises(PermissionDenied):
+        services.declaration_transition(actor=actor, declaration_id=declaration.pk, transition="accept")
+    with pytest.raises(ValidationFailed) as exc:
+        services.declaration_transition(actor=actor, declaration_id=declaration.pk, transition="fly")
+    assert list(errors(exc)) == ["transition"]
+
+
+def test_cancel_needs_a_reason_and_withdraw_a_manager(actor, enterprise, make_actor):
+    draft = DeclarationFactory.create(enterprise=enterprise)
+    with pytest.raises(ValidationFailed) as exc:
+        services.declaration_transition(actor=actor, declaration_id=draft.pk, transition="cancel")
+    assert list(errors(exc)) == ["reason"]
+    cancelled = services.declaration_transition(
+        actor=actor, declaration_id=draft.pk, transition="cancel", reason="Duplicate of DC-1"
+    )
+    assert (cancelled.status, cancelled.status_reason) == (DeclarationStatus.CANCELLED, "Duplicate of DC-1")
+    accepted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.ACCEPTED)
+    operator = make_actor(MembershipFactory.create(enterprise=enterprise, role="operator").user, enterprise)
+    with pytest.raises(PermissionDenied):
+        services.declaration_transition(actor=operator, declaration_id=accepted.pk, transition="withdraw", reason="x")
+    withdrawn = services.declaration_transition(
+        actor=actor, declaration_id=accepted.pk, transition="withdraw", reason="Wrong consignee"
+    )
+    assert withdrawn.status == DeclarationStatus.CANCELLED
+    event = DeclarationEvent.objects.unscoped().filter(declaration=accepted).get()
+    assert (event.from_status, event.to_status, event.transition, event.recorded_by) == (
+        "accepted",
+        "cancelled",
+        "withdraw",
+        actor.user,
+    )
+
+
+def _receipt(declaration: Declaration | None, message_id: str) -> GatewayReceipt:
+    return GatewayReceipt.objects.create(
+        gateway="sandbox",
+        message_format="sw_xml",
+        message_id=message_id,
+        declaration=declaration,
+        payload="<x/>",
+        state=ReceiptState.APPLIED,
+    )
+
+
+def test_customs_steps_come_from_receipts_and_reach_the_shipment_timeline(enterprise):
+    declaration = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.SUBMITTED)
+    moment = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
+    services.apply_customs_transition(
+        declaration=declaration,
+        transition="accept",
+        receipt=_receipt(declaration, "1"),
+        reason="",
+        entry_number="224820261000012345",
+        occurred_at=moment,
+    )
+    services.apply_customs_transition(
+        declaration=declaration,
+        transition="hold",
+        receipt=_receipt(declaration, "2"),
+        reason="X-ray",
+        occurred_at=moment,
+    )
+    with pytest.raises(Conflict):
+        services.apply_customs_transition(
+            declaration=declaration,
+            transition="close",
+            receipt=_receipt(declaration, "3"),
+            reason="",
+            occurred_at=moment,
+        )
+    with pytest.raises(Conflict):
+        services.apply_customs_transition(
+            declaration=declaration,
+            transition="accept",
+            receipt=_receipt(declaration, "4"),
+            reason="",
+            occurred_at=moment,
+        )
+    services.apply_customs_transition(
+        declaration=declaration, transition="release", receipt=_receipt(declaration, "5"), reason="", occurred_at=moment
+    )
+    declaration.refresh_from_db()
+    assert (declaration.status, declaration.entry_number, declaration.released_at) == (
+        DeclarationStatus.RELEASED,
+        "224820261000012345",
+        moment,
+    )
+    kinds = list(Milestone.objects.unscoped().filter(shipment=declaration.shipment).values_list("kind", flat=True))
+    assert sorted(kinds) == sorted([MilestoneKind.CUSTOMS_HOLD, MilestoneKind.CUSTOMS_RELEASED])
+
+
+def test_another_enterprise_declaration_is_absent_and_a_broker_needs_a_grant(actor, enterprise, make_actor):
+    foreign = DeclarationFactory.create()
+    with pytest.raises(NotFound):
+        selectors.declaration_get(actor=actor, declaration_id=foreign.pk)
+    broker = EnterpriseFactory.create()
+    broker_actor = make_actor(MembershipFactory.create(enterprise=broker, role="owner").user, broker)
+    mine = DeclarationFactory.create(enterprise=enterprise)
+    with pytest.raises(NotFound):
+        selectors.declaration_get(actor=broker_actor, declaration_id=mine.pk)
+    PartnerGrantFactory.create(grantor=enterprise, grantee=broker, module="customs", access="write")
+    broker_actor = make_actor(broker_actor.user, broker)
+    assert selectors.declaration_get(actor=broker_actor, declaration_id=mine.pk, action="write") == mine
+
+
+def test_the_calculation_of_a_declaration_names_the_item_that_lacks_input(actor, enterprise, demo):
+    declaration = DeclarationFactory.create(
+        enterprise=enterprise, transaction_terms="1", declaration_date=dt.date(2026, 3, 2)
+    )
+    DeclarationItemFactory.create(enterprise=enterprise, declaration=declaration, item_number=1)
+    DeclarationItemFactory.create(enterprise=enterprise, declaration=declaration, item_number=2, currency="")
+    with pytest.raises(ValidationFailed) as exc:
+        selectors.declaration_calculation(actor=actor, declaration_id=declaration.pk)
+    assert list(errors(exc)) == ["items[2].currency"]
+    DeclarationItem.objects.unscoped().filter(item_number=2).update(currency="EUR", hs_code="0000000000")
+    with pytest.raises(ValidationFailed) as exc:
+        selectors.declaration_calculation(actor=actor, declaration_id=declaration.pk)
+    assert list(errors(exc)) == ["items[2].code"]
+    DeclarationItem.objects.unscoped().filter(item_number=2).delete()
+    result = selectors.declaration_calculation(actor=actor, declaration_id=declaration.pk)
+    assert result.items[0].duty > 0
+
+
+def test_a_shipment_with_declarations_cannot_be_deleted(actor, enterprise):
+    from cpass.shipments import services as shipment_services
+
+    declaration = DeclarationFactory.create(enterprise=enterprise)
+    with pytest.raises(Conflict, match="customs declarations"):
+        shipment_services.shipment_delete(actor=actor, shipment_id=declaration.shipment_id)
+    services.declaration_delete(actor=actor, declaration_id=declaration.pk)
+    shipment_services.shipment_delete(actor=actor, shipment_id=declaration.shipment_id)
