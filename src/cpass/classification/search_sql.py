@@ -3,6 +3,10 @@
 SQLite: an external-content FTS5 table over (scope, terms), rebuilt after every index rebuild.
 PostgreSQL: a generated tsvector column with a GIN index, a trigram index on the English text
 (pg_trgm, for misspelt words) and a pattern index for code prefixes.
+
+Migration 0002 adds, on PostgreSQL, the index's vocabulary (each term and how many entries hold it):
+the suggestion selects rows by its rarer words, and a misspelt word is compared with the vocabulary's
+words instead of every description.
 """
 
 from __future__ import annotations
@@ -44,3 +48,24 @@ def create_fulltext(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) ->
 
 def drop_fulltext(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP})
+
+
+#: PostgreSQL: the index's vocabulary, every term with the number of entries holding it per scope (a
+#: materialized view, refreshed by backends.refresh_fulltext after a rebuild, with a trigram index for
+#: misspelt words). SQLite needs none (FTS5 ranks cheaply and has no trigram matching here).
+POSTGRES_WORDS_CREATE = [
+    "CREATE MATERIALIZED VIEW classification_hs_word AS "
+    "SELECT e.scope, u.lexeme AS word, count(*) AS entries "
+    "FROM classification_hssearchentry e, unnest(e.search_vector) u GROUP BY e.scope, u.lexeme",
+    "CREATE INDEX classif_word_word ON classification_hs_word (word)",
+    "CREATE INDEX classif_word_trgm ON classification_hs_word USING gin (word gin_trgm_ops)",
+]
+POSTGRES_WORDS_DROP = ["DROP MATERIALIZED VIEW IF EXISTS classification_hs_word"]
+
+
+def create_words(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _run(schema_editor, {"postgresql": POSTGRES_WORDS_CREATE})
+
+
+def drop_words(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _run(schema_editor, {"postgresql": POSTGRES_WORDS_DROP})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from cpass.classification import backends, embeddings, glossary
@@ -49,6 +49,15 @@ SIMILAR_PRODUCT_MIN = 0.86
 #: How many of an enterprise's latest confirmed classifications are compared with a query.
 CONFIRMED_WINDOW = 5000
 _CANDIDATES = 50
+#: A suggestion selects candidate entries only by words at most this many entries hold (about 6 % of
+#: a full index). Measured on bench/ (PostgreSQL, labelled + held-out sets): at 2000 every accuracy
+#: figure is the same as when selecting by every word; 500 made the full-text query about three times
+#: faster and raised most figures but lowered English top-5 by two descriptions of 83.
+_SELECTIVE = 2000
+#: Word-search tiers (see _word_hits): a hit's score is _TIERS - tier + its relevance squashed into 0..1.
+_TIERS = 4
+#: Queries of up to this many words are searched in tiers (see _word_hits).
+_TIERED_TERMS = 4
 
 
 @dataclass(frozen=True)
@@ -150,11 +159,47 @@ def _matched(terms: list[str], entry_terms: str, prefix_last: bool) -> list[str]
     return matched
 
 
+def _word_hits(scopes: list[str], terms: list[str], prefix_last: bool, want: int) -> list[tuple[int, int, float]]:
+    """Up to `want` (entry id, tier, relevance), best first, one full-text query per tier until enough
+    are found: entries with all the words, then with any of them; in each, whole words before the
+    last word as a prefix (typeahead: "refrig"). A tier ranks only its own matches, so a common word
+    ("steel", "cotton") never makes the database rank thousands of rows when fewer hold every word,
+    and "pumps" finds pumps before pumpkins.
+
+    A longer text (a pasted description) is ranked in one query by any of its words, the last also
+    as a prefix: on bench/, tiers lifted short queries but put long texts that happen to hold every
+    word (chapter 99 provisions) before better matches of most words."""
+    if len(terms) > _TIERED_TERMS:
+        hits = backends.text_matches(scopes=scopes, terms=terms, prefix_last=prefix_last, limit=want)
+        return [(pk, 0, rank) for pk, rank in hits]
+    plans = [(True, False)] + ([(True, True)] if prefix_last else [])
+    if len(terms) > 1:
+        plans += [(False, False)] + ([(False, True)] if prefix_last else [])
+    found: list[tuple[int, int, float]] = []
+    seen: set[int] = set()
+    for tier, (match_all, prefix) in enumerate(plans):
+        hits = backends.text_matches(
+            scopes=scopes,
+            terms=terms,
+            prefix_last=prefix,
+            match_all=match_all,
+            limit=want - len(found),
+            exclude=frozenset(seen),
+        )
+        found += [(pk, tier, rank) for pk, rank in hits]
+        seen.update(pk for pk, _rank in hits)
+        if len(found) >= want:
+            break
+    return found
+
+
 def hs_search(*, actor: Actor, q: str, jurisdiction: str = "CN", limit: int = 20) -> list[SearchHit]:
     """HS codes and the jurisdiction's national lines matching `q`: a code prefix or words (EN/中文).
 
-    Code prefixes ("8413.60") list shorter codes first; words are ranked by bm25 / ts_rank, the
-    last word also matching as a prefix (typeahead). FTS syntax in `q` is plain text.
+    Code prefixes ("8413.60") list shorter codes first. Words: codes holding all of them first, then
+    any, each ranked by bm25 / ts_rank, the last word also matching as a prefix (typeahead) when whole
+    words find too few; when nothing matches, misspelt English words are read as the closest indexed
+    ones (PostgreSQL). FTS syntax in `q` is plain text.
     """
     require_reference_read(actor)
     text = _clean_text(q, field_name="q", max_length=MAX_QUERY_LENGTH)
@@ -164,27 +209,27 @@ def hs_search(*, actor: Actor, q: str, jurisdiction: str = "CN", limit: int = 20
     terms: list[str] = []
     prefix_last = False
     if digits is not None:
-        scored = [
-            (pk, 1.0)
-            for pk in backends.code_prefix_ids(jurisdictions=[NOMENCLATURE, jurisdiction], digits=digits, limit=limit)
-        ]
+        ids = backends.code_prefix_ids(jurisdictions=[NOMENCLATURE, jurisdiction], digits=digits, limit=limit)
+        tiered = [(pk, 0, 1.0) for pk in ids]
     else:
         terms = query_terms(text)
         prefix_last = bool(terms) and terms[-1].isascii() and len(terms[-1]) >= 3 and not text.endswith(" ")
         scopes = ["hs", jurisdiction.lower()]
-        scored = backends.text_matches(scopes=scopes, terms=terms, prefix_last=prefix_last, limit=limit * 2)
-        if len(scored) < limit:
-            seen = {pk for pk, _score in scored}
-            scored += [
-                hit for hit in backends.fuzzy_matches(scopes=scopes, text=text, limit=limit) if hit[0] not in seen
-            ]
-    entries = HsSearchEntry.objects.in_bulk([pk for pk, _score in scored])
+        tiered = _word_hits(scopes, terms, prefix_last, limit * 2)
+        if not tiered:
+            corrected = backends.similar_words(scopes=scopes, terms=terms)
+            read_as = list(dict.fromkeys(corrected.get(term, term) for term in terms))
+            if corrected and read_as != terms:
+                terms, prefix_last = read_as, False
+                tiered = _word_hits(scopes, terms, False, limit * 2)
+    entries = HsSearchEntry.objects.in_bulk([pk for pk, _tier, _rank in tiered])
     # Equal relevance: the shorter (more general) code first.
     ordered = sorted(
-        (pair for pair in scored if pair[0] in entries),
-        key=lambda pair: (-round(pair[1], 6), len(entries[pair[0]].code), entries[pair[0]].code),
+        (hit for hit in tiered if hit[0] in entries),
+        key=lambda hit: (hit[1], -round(hit[2], 6), len(entries[hit[0]].code), entries[hit[0]].code),
     )[:limit]
-    nodes = _paths({entries[pk].code for pk, _score in ordered})
+    nodes = _paths({entries[pk].code for pk, _tier, _rank in ordered})
+    # The score falls with the tier, then with the relevance inside it (squashed into 0..1).
     return [
         SearchHit(
             code=entry.code,
@@ -194,9 +239,9 @@ def hs_search(*, actor: Actor, q: str, jurisdiction: str = "CN", limit: int = 20
             description_zh=entry.description_zh,
             path=_path(entry.code, nodes),
             matched_terms=_matched(terms, entry.terms, prefix_last),
-            score=round(score, 4),
+            score=1.0 if digits is not None else round(_TIERS - tier + rank / (1 + rank), 4),
         )
-        for pk, score in ordered
+        for pk, tier, rank in ordered
         for entry in [entries[pk]]
     ]
 
@@ -211,19 +256,21 @@ def typeahead(*, actor: Actor, q: str, jurisdiction: str = "CN", limit: int = 10
         return []
 
 
-def _embeddings_version() -> int | None:
-    state = IndexState.objects.filter(key=EMBEDDINGS_STATE).values_list("version", flat=True).first()
-    return state or None
+def _index_versions() -> dict[str, int]:
+    """The version of the search index and of the embeddings (one query), e.g. {"search": 3, "embeddings": 2}."""
+    return dict(IndexState.objects.filter(key__in=[SEARCH_STATE, EMBEDDINGS_STATE]).values_list("key", "version"))
 
 
-def _semantic(query_vector: embeddings.Vector, jurisdiction: str, *, cross_lingual: bool) -> dict[str, float]:
+def _semantic(
+    query_vector: embeddings.Vector, jurisdiction: str, *, cross_lingual: bool, version: int | None
+) -> dict[str, float]:
     """HS6 code -> best cosine similarity among the nearest nomenclature and national texts.
 
     `cross_lingual` (a Chinese description against mostly English texts) ranks by similarity minus
     hubness: measured on bench/, it lifts Chinese top-5 from 13 % to 28 % but costs English 10 points.
+    `version` is the embeddings' IndexState version (None or 0: never built).
     """
-    version = _embeddings_version()
-    if version is None:
+    if not version:
         return {}
     subset = embeddings.nomenclature_matrix(version).subset(jurisdiction)
     if not subset.codes:
@@ -309,9 +356,10 @@ class _Chapters:
 _chapters_cache: list[_Chapters] = []
 
 
-def _chapter_terms() -> dict[str, frozenset[str]]:
-    """The Chinese title tokens of every HS chapter, kept per index version."""
-    version = IndexState.objects.filter(key=SEARCH_STATE).values_list("version", flat=True).first()
+def _chapter_terms(version: int | None = None) -> dict[str, frozenset[str]]:
+    """The Chinese title tokens of every HS chapter, kept per search index version (read when not given)."""
+    if version is None:
+        version = IndexState.objects.filter(key=SEARCH_STATE).values_list("version", flat=True).first()
     if _chapters_cache and _chapters_cache[0].version == version:
         return _chapters_cache[0].terms
     rows = HsSearchEntry.objects.filter(jurisdiction=NOMENCLATURE, level=EntryLevel.CHAPTER).exclude(description_zh="")
@@ -320,14 +368,14 @@ def _chapter_terms() -> dict[str, frozenset[str]]:
     return terms
 
 
-def _chapters(text: str, translations: list[Translation] | None = None) -> list[str]:
+def _chapters(text: str, translations: list[Translation] | None = None, version: int | None = None) -> list[str]:
     """Chapters whose Chinese title shares the most words (two characters or more) with `text`, best first."""
     found = glossary.translate(text) if translations is None else translations
     words = {word for run in cjk_runs(text) for word in jieba_words(run) if len(word) >= 2}
     words |= {term.zh for term in found if len(term.zh) >= 2}
     if not words:
         return []
-    counts = {code: len(words & terms) for code, terms in _chapter_terms().items()}
+    counts = {code: len(words & terms) for code, terms in _chapter_terms(version).items()}
     return sorted((code for code, count in counts.items() if count), key=lambda code: (-counts[code], code))[:3]
 
 
@@ -348,15 +396,29 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
     read_as = [(term, set(query_terms(term.en))) for term in translations]
     terms = list(dict.fromkeys(query_terms(value)[:32] + (query_terms(english)[:32] if english else [])))
     scopes = ["hs", jurisdiction.lower()]
-    lexical_hits = backends.text_matches(scopes=scopes, terms=terms, prefix_last=False, limit=_CANDIDATES * 2)
-    entries = HsSearchEntry.objects.in_bulk([pk for pk, _score in lexical_hits])
+    # PostgreSQL: rows are selected by the description's rarer words and ranked by all of them; a word
+    # thousands of entries hold ("steel", "no", "5") would make ts_rank read them all, for candidates
+    # that on bench/ did not hold the right code any more often (see _SELECTIVE).
+    counts = backends.entry_counts(scopes=scopes, terms=terms)
+    selective = [term for term in terms if 0 < counts.get(term, 0) <= _SELECTIVE]
+    if not selective:
+        selective = sorted(counts, key=lambda term: counts[term])[:2]
+    lexical_hits = backends.text_matches(
+        scopes=scopes, terms=terms, prefix_last=False, limit=_CANDIDATES * 2, select_by=selective or None
+    )
+    entries = {
+        pk: (code, entry_terms)
+        for pk, code, entry_terms in HsSearchEntry.objects.filter(
+            pk__in=[pk for pk, _score in lexical_hits], level__in=[EntryLevel.SUBHEADING, EntryLevel.NATIONAL]
+        ).values_list("pk", "code", "terms")
+    }
     lexical: dict[str, list[str]] = {}
     for pk, _score in lexical_hits:
-        entry = entries.get(pk)
-        if entry is None or entry.level not in (EntryLevel.SUBHEADING, EntryLevel.NATIONAL):
+        if pk not in entries:
             continue
-        matched = _matched(terms, entry.terms, False)
-        known = lexical.setdefault(entry.code[:6], [])
+        code, entry_terms = entries[pk]
+        matched = _matched(terms, entry_terms, False)
+        known = lexical.setdefault(code[:6], [])
         known.extend(term for term in matched if term not in known)
         if len(lexical) >= _CANDIDATES:
             break
@@ -364,9 +426,10 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
     # lifts Chinese top-5 from 28 % to 83 % (held-out set: 21 % to 57 %) and leaves English unchanged.
     query_vector = embeddings.embed_query(glossary.with_reading(value, translations))
     chinese = is_mostly_chinese(value)
-    semantic = _semantic(query_vector, jurisdiction, cross_lingual=chinese)
+    versions = _index_versions()
+    semantic = _semantic(query_vector, jurisdiction, cross_lingual=chinese, version=versions.get(EMBEDDINGS_STATE))
     similar = _similar_products(actor, query_vector, jurisdiction)
-    chapters = _chapters(value, translations) if chinese else []
+    chapters = _chapters(value, translations, versions.get(SEARCH_STATE)) if chinese else []
 
     scores: dict[str, float] = defaultdict(float)
     for rank, key in enumerate(lexical, start=1):
@@ -391,8 +454,7 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
         + (CONFIRMED_WEIGHT if by_code else 0.0)
         + (CHAPTER_WEIGHT if chapters else 0.0)
     ) / (RRF_K + 1)
-    nodes = _paths(set(best))
-    lines = _national_lines(jurisdiction, best, {p.code for products in by_code.values() for p in products})
+    nodes, lines = _paths_and_lines(jurisdiction, best, {p.code for products in by_code.values() for p in products})
     suggestions = []
     for key in best:
         node = nodes.get(key)
@@ -415,22 +477,29 @@ def suggest(*, actor: Actor, text: str, jurisdiction: str = "CN", limit: int = 5
     return suggestions
 
 
-def _national_lines(jurisdiction: str, hs6_codes: list[str], confirmed: set[str]) -> dict[str, list[PathItem]]:
-    """Up to five national lines of the jurisdiction under each HS6 code, confirmed codes first."""
-    found: dict[str, list[PathItem]] = defaultdict(list)
-    if not hs6_codes:
-        return found
-    rows = HsSearchEntry.objects.filter(jurisdiction=jurisdiction, level=EntryLevel.NATIONAL)
-    candidates: list[PathItem] = []
+def _paths_and_lines(
+    jurisdiction: str, hs6_codes: list[str], confirmed: set[str]
+) -> tuple[dict[str, PathItem], dict[str, list[PathItem]]]:
+    """In one query: the nomenclature path of each HS6 code (as _paths) and up to five national lines
+    of the jurisdiction under each, confirmed codes first."""
+    prefixes = {code[:n] for code in hs6_codes for n in (2, 4, 6) if len(code) >= n}
+    under = Q()
     for code in hs6_codes:
-        candidates += [
-            PathItem(*row)
-            for row in rows.filter(code__startswith=code).values_list(
-                "code", "level", "description_en", "description_zh"
-            )[:20]
-        ]
-    for item in sorted(candidates, key=lambda item: (item.code not in confirmed, item.code)):
-        bucket = found[item.code[:6]]
+        under |= Q(code__gte=code, code__lt=code + ":")  # ':' sorts right after '9'; both databases use the index
+    rows = HsSearchEntry.objects.filter(
+        Q(jurisdiction=NOMENCLATURE, code__in=prefixes)
+        | (Q(jurisdiction=jurisdiction, level=EntryLevel.NATIONAL) & under)
+    ).values_list("jurisdiction", "code", "level", "description_en", "description_zh")
+    nodes: dict[str, PathItem] = {}
+    candidates: list[PathItem] = []
+    for owner, *item in rows:
+        if owner == NOMENCLATURE:
+            nodes[item[0]] = PathItem(*item)
+        else:
+            candidates.append(PathItem(*item))
+    lines: dict[str, list[PathItem]] = defaultdict(list)
+    for line in sorted(candidates, key=lambda line: (line.code not in confirmed, line.code)):
+        bucket = lines[line.code[:6]]
         if len(bucket) < 5:
-            bucket.append(item)
-    return found
+            bucket.append(line)
+    return nodes, lines

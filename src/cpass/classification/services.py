@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cpass.classification import embeddings, glossary
+from cpass.classification import backends, embeddings, glossary
 from cpass.classification.models import (
     NOMENCLATURE,
     ConfirmedClassification,
@@ -288,9 +288,7 @@ def rebuild_search_index(*, jurisdiction: str | None = None) -> int:
     if not jurisdiction:
         _bulk_insert(_nomenclature_entries())
     _bulk_insert(_line_entries(jurisdiction))
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO classification_hs_fts(classification_hs_fts) VALUES ('rebuild')")
+    backends.refresh_fulltext()
     total = HsSearchEntry.objects.count()
     _bump(SEARCH_STATE, total)
     log.info("HS search index rebuilt: %s entries", total)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from cpass.accounts.tests.factories import UserFactory
 from cpass.classification import selectors, services
@@ -43,6 +44,33 @@ def test_chinese_words_match(nomenclature, actor):
 def test_last_word_matches_as_prefix_for_typeahead(nomenclature, actor):
     assert codes(selectors.hs_search(actor=actor, q="refrig"))[0] in {"8418", "841821"}
     assert codes(selectors.typeahead(actor=actor, q="8211")) == ["8211", "821191", "821192", "8211910000"]
+
+
+def test_entries_with_every_word_come_before_those_with_some(nomenclature, actor):
+    hits = selectors.hs_search(actor=actor, q="pumps refrigerators")
+    assert hits[0].code == "8418"  # "Refrigerators, freezers ...; heat pumps"
+    assert hits[0].matched_terms == ["pump", "refrigerator"]
+    assert {"8413", "841370", "841821"} <= set(codes(hits[1:]))
+    assert all(hit.score < hits[0].score for hit in hits[1:])
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_misspelt_words_are_read_as_the_closest_indexed_ones(nomenclature, actor):
+    hits = selectors.hs_search(actor=actor, q="centrifgal")
+    if connection.vendor == "postgresql":
+        assert hits[0].code == "841370"
+        assert hits[0].matched_terms == ["centrifugal"]
+    else:
+        assert hits == []  # SQLite has no trigram index
+    assert codes(selectors.hs_search(actor=actor, q="centrifugal"))[0] == "841370"
+
+
+def test_suggest_reads_in_a_fixed_number_of_queries(nomenclature, actor, django_assert_num_queries):
+    selectors.suggest(actor=actor, text="centrifugal pumps")  # loads the embeddings and confirmed sets
+    # (PostgreSQL: term counts,) full text, its entries, index versions, confirmed stamp, paths with lines.
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
+        suggestions = selectors.suggest(actor=actor, text="household refrigerator, compression type, 520 litres")
+    assert [line.code for line in suggestions[0].national_lines] == ["8418211000"]
 
 
 def test_plural_and_singular_match(nomenclature, actor):
