@@ -73,6 +73,8 @@ HEADER_FIELDS = (
     "marks_and_remarks",
     "container_ids",
 )
+#: The header fields stored on the declaration row (containers are links, not a column).
+STORED_HEADER_FIELDS = tuple(field for field in HEADER_FIELDS if field != "container_ids")
 PARTY_FIELDS = ("domestic_trader_id", "overseas_trader_id", "consumer_producer_id", "declarant_id")
 ITEM_FIELDS = (
     "goods_line_id",

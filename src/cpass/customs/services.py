@@ -34,7 +34,7 @@ from cpass.customs.choices import (
     Transition,
     TransitionBy,
 )
-from cpass.customs.fields import HEADER_FIELDS, ITEM_FIELDS, DeclarationFields, item_total
+from cpass.customs.fields import HEADER_FIELDS, ITEM_FIELDS, STORED_HEADER_FIELDS, DeclarationFields, item_total
 from cpass.customs.itemsheet import bulk
 from cpass.customs.models import (
     Declaration,
@@ -43,6 +43,7 @@ from cpass.customs.models import (
     DeclarationItem,
     GatewayReceipt,
 )
+from cpass.customs.rules import ValidationReport, validate_declaration
 from cpass.parties.selectors import usable_party_id
 from cpass.products.models import Product
 from cpass.reference.selectors import entries
@@ -147,11 +148,10 @@ def _apply_header(declaration: Declaration, values: Mapping[str, Any]) -> list[i
             containers = value
         else:
             setattr(declaration, field, value)
-    DeclarationFields.check_header_together({field: getattr(declaration, field) for field in _STORED_HEADER})
+    DeclarationFields.check_header_together({field: getattr(declaration, field) for field in STORED_HEADER_FIELDS})
     return containers
 
 
-_STORED_HEADER = tuple(field for field in HEADER_FIELDS if field != "container_ids")
 _DeclarationContainer = Declaration.containers.through
 
 
@@ -312,7 +312,7 @@ def declaration_create(*, actor: Actor, shipment_id: int, **fields: Any) -> Decl
                 setattr(declaration, field, value)
             containers = _apply_header(declaration, _header_values(actor, declaration, fields))
         else:
-            for field in _STORED_HEADER:
+            for field in STORED_HEADER_FIELDS:
                 setattr(declaration, field, getattr(first, field))
             containers = list(
                 _DeclarationContainer.objects.filter(declaration_id=first.pk).values_list("container_id", flat=True)
@@ -343,6 +343,41 @@ def declaration_create(*, actor: Actor, shipment_id: int, **fields: Any) -> Decl
             )
     assert first is not None
     return selectors.declaration_get(actor=actor, declaration_id=first.pk, action="write")
+
+
+def declaration_header_preview(
+    *, actor: Actor, declaration: Declaration, raw: Mapping[str, Any]
+) -> tuple[dict[str, list[str]], ValidationReport]:
+    """What `declaration_update` would say of these header values, without writing: the field errors (each field
+    on its own, then together) and the rules report of the declaration with the accepted values. The copy keeps
+    the declaration's id, so the rules read its stored items, documents and containers."""
+    edited = Declaration(
+        **{field.attname: getattr(declaration, field.attname) for field in Declaration._meta.concrete_fields}
+    )
+    edited.shipment = declaration.shipment
+    fields = DeclarationFields(on=declaration_day(declaration))
+
+    def party(field: str, value: Any) -> int | None:
+        return usable_party_id(actor=actor, field=field, party_id=value, enterprise_id=declaration.enterprise_id)
+
+    errors: dict[str, list[str]] = {}
+    for name, value in raw.items():
+        if name not in STORED_HEADER_FIELDS:
+            continue
+        try:
+            values = fields.header({name: value}, party=party)
+        except ValidationFailed as exc:
+            for field, texts in exc.errors.items():
+                errors.setdefault(field, []).extend(str(message) for message in texts)
+            continue
+        for field, cleaned in values.items():
+            setattr(edited, field, cleaned)
+    try:
+        DeclarationFields.check_header_together({name: getattr(edited, name) for name in STORED_HEADER_FIELDS})
+    except ValidationFailed as exc:
+        for field, texts in exc.errors.items():
+            errors.setdefault(field, []).extend(str(message) for message in texts)
+    return errors, validate_declaration(edited, on=declaration_day(edited))
 
 
 @transaction.atomic
@@ -521,8 +556,6 @@ def _reason(value: Any, transition: Transition) -> str:
 
 def _require_valid(declaration: Declaration) -> None:
     """Refuse with every error finding of the validation report on its field."""
-    from cpass.customs.rules import validate_declaration
-
     report = validate_declaration(declaration, on=declaration_day(declaration))
     if report.has_errors:
         errors: dict[str, list[Any]] = {}
@@ -655,7 +688,7 @@ def declaration_continuations(*, actor: Actor, declaration: Declaration, count: 
         split_from=declaration,
         created_at=now,
         updated_at=now,
-        **{field: getattr(declaration, field) for field in _STORED_HEADER},
+        **{field: getattr(declaration, field) for field in STORED_HEADER_FIELDS},
     )
     ids = bulk.reserve_ids(Declaration, count)
     references = next_sequence_numbers(enterprise_id=declaration.enterprise_id, prefix=DECLARATION_PREFIX, count=count)

@@ -38,8 +38,8 @@ from cpass.customs.choices import (
     transitions_from,
 )
 from cpass.customs.duty import DeclarationResult, Figure
-from cpass.customs.fields import HEADER_FIELDS, PARTY_FIELDS, DeclarationFields
 from cpass.customs.fields import ITEM_FIELDS as DECLARATION_ITEM_FIELDS
+from cpass.customs.fields import PARTY_FIELDS, STORED_HEADER_FIELDS
 from cpass.customs.forms import (
     HEADER_GROUPS,
     CalculatorForm,
@@ -60,7 +60,6 @@ from cpass.customs.models import (
 )
 from cpass.customs.rules import validate_declaration
 from cpass.parties.models import Party
-from cpass.parties.selectors import usable_party_id
 from cpass.products.elements import Element, join_specification
 from cpass.products.forms import element_field_map, element_field_name
 from cpass.products.models import Product
@@ -200,12 +199,6 @@ def calculator(request: HttpRequest) -> HttpResponse:
 DECLARATION_PAGE_SIZE = 25
 DECLARATION_TABS = ("header", "items", "documents", "containers", "duties", "validation", "timeline", "gateway")
 _FINDING_PATH = re.compile(r"items\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
-_STORED_HEADER = tuple(name for name in HEADER_FIELDS if name != "container_ids")
-
-
-def _date_of(declaration: Declaration) -> dt.date:
-    """The day codes and the tariff are read on (as the services do)."""
-    return declaration.declaration_date or declaration.import_export_date or timezone.localdate()
 
 
 def _declaration_writable(actor: Actor, declaration: Declaration) -> bool:
@@ -243,7 +236,7 @@ def _parties_for(actor: Actor, declaration: Declaration) -> list[Party]:
 
 def _header_initial(declaration: Declaration) -> dict[str, Any]:
     initial: dict[str, Any] = {}
-    for name in _STORED_HEADER:
+    for name in STORED_HEADER_FIELDS:
         value = getattr(declaration, name)
         if name in PARTY_FIELDS:
             value = "" if value is None else str(value)
@@ -264,7 +257,7 @@ def _header_form(actor: Actor, declaration: Declaration, data: Any) -> Declarati
     return DeclarationHeaderForm(
         data,
         parties=_parties_for(actor, declaration),
-        on=_date_of(declaration),
+        on=services.declaration_day(declaration),
         initial=_header_initial(declaration),
     )
 
@@ -274,44 +267,11 @@ def _form_field(name: str) -> str:
     return f"{name}_id" if f"{name}_id" in DeclarationHeaderForm.base_fields else name
 
 
-def _unsaved_copy(declaration: Declaration) -> Declaration:
-    """The declaration as a new, unsaved instance with the same id (the rules read its stored items, documents
-    and containers by id), so edited values can be checked without writing anything."""
-    copy = Declaration(
-        **{field.attname: getattr(declaration, field.attname) for field in Declaration._meta.concrete_fields}
-    )
-    copy.shipment = declaration.shipment
-    return copy
-
-
 def _header_checks(actor: Actor, declaration: Declaration, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Every edited value checked as the services check it (each field on its own, then together), and the
     rules report of the declaration with the edited values; nothing is saved. Findings on fields that already
     have a field error are left out (the field error says what to fix first)."""
-    edited = _unsaved_copy(declaration)
-    fields = DeclarationFields(on=_date_of(declaration))
-
-    def party(field: str, value: Any) -> int | None:
-        return usable_party_id(actor=actor, field=field, party_id=value, enterprise_id=declaration.enterprise_id)
-
-    errors: dict[str, list[str]] = {}
-    for name, value in raw.items():
-        if name not in _STORED_HEADER:
-            continue
-        try:
-            values = fields.header({name: value}, party=party)
-        except ValidationFailed as exc:
-            for field, texts in exc.errors.items():
-                errors.setdefault(field, []).extend(str(message) for message in texts)
-            continue
-        for field, cleaned in values.items():
-            setattr(edited, field, cleaned)
-    try:
-        DeclarationFields.check_header_together({name: getattr(edited, name) for name in _STORED_HEADER})
-    except ValidationFailed as exc:
-        for field, texts in exc.errors.items():
-            errors.setdefault(field, []).extend(str(message) for message in texts)
-    report = validate_declaration(edited, on=_date_of(edited))
+    errors, report = services.declaration_header_preview(actor=actor, declaration=declaration, raw=raw)
     by_field: dict[str, list[dict[str, str]]] = {name: [] for name in DeclarationHeaderForm.base_fields}
     for field, found in errors.items():
         for text in found:
@@ -357,7 +317,7 @@ def _finding_link(declaration: Declaration, field: str, items: Mapping[int, Decl
 
 def _header_display(declaration: Declaration) -> list[tuple[Any, list[dict[str, Any]]]]:
     """The header in the form's sections, each value as a person reads it (a code with its name)."""
-    on = _date_of(declaration)
+    on = services.declaration_day(declaration)
     groups = []
     for title, names in HEADER_GROUPS:
         rows = []
@@ -384,7 +344,7 @@ def _header_display(declaration: Declaration) -> list[tuple[Any, list[dict[str, 
 
 
 def _report_view(declaration: Declaration, items: list[DeclarationItem], *, editable: bool) -> dict[str, Any]:
-    report = validate_declaration(declaration, on=_date_of(declaration))
+    report = validate_declaration(declaration, on=services.declaration_day(declaration))
     by_number = {item.item_number: item for item in items}
 
     def entries(findings: list[Any]) -> list[dict[str, Any]]:
@@ -464,7 +424,7 @@ def _declaration_context(actor: Actor, declaration_id: int, tab: str) -> dict[st
         context["can_add_item"] = editable and len(items) < MAX_ITEMS
         context["max_items"] = MAX_ITEMS
     elif tab == "documents":
-        context["document_form"] = DocumentForm(on=_date_of(declaration)) if editable else None
+        context["document_form"] = DocumentForm(on=services.declaration_day(declaration)) if editable else None
     elif tab == "containers":
         shipment_containers = list(
             Container.objects.for_actor(actor, "read").filter(shipment_id=declaration.shipment_id).order_by("number")
@@ -707,7 +667,7 @@ def _item_form(
                 continue
             value = getattr(item, name)
             initial[name] = "" if value is None else (_plain(value) if isinstance(value, Decimal) else str(value))
-    on = _date_of(declaration)
+    on = services.declaration_day(declaration)
     data = request.POST if request.method == "POST" else None
     code = data.get("hs_code", "") if data is not None else (item.hs_code if item is not None else "")
     form = DeclarationItemForm(
@@ -820,7 +780,7 @@ def item_delete(request: HttpRequest, declaration_id: int, item_id: int) -> Http
 def document_add(request: HttpRequest, declaration_id: int) -> HttpResponse:
     actor = _actor(request)
     declaration = selectors.declaration_get(actor=actor, declaration_id=declaration_id, action="write")
-    form = DocumentForm(request.POST, on=_date_of(declaration))
+    form = DocumentForm(request.POST, on=services.declaration_day(declaration))
     if form.is_valid():
         try:
             services.document_add(actor=actor, declaration_id=declaration.pk, **form.cleaned_data)
