@@ -20,20 +20,42 @@ class ObjectChange(models.Model):
     `enterprise` is the tenant that owns the changed row (None for platform-wide rows such
     as a user's own account); `actor_enterprise` is the enterprise the person acted from,
     which differs when a partner works on a client's data.
+
+    The foreign keys have no database constraint (docs/decisions/0002-change-log-without-foreign-key-constraints.md):
+    the log is append-only history written from rows that exist, and Django still applies SET_NULL and PROTECT.
     """
 
     time = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_constraint=False
+    )
     user_repr = models.CharField(max_length=300, blank=True)
     enterprise = models.ForeignKey(
-        "organizations.Enterprise", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organizations.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the first column of audit_change_enterprise_idx
     )
     actor_enterprise = models.ForeignKey(
-        "organizations.Enterprise", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organizations.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     request_id = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=8, choices=ChangeAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # the first column of audit_change_object_idx
+    )
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300)
     before = models.JSONField(null=True, blank=True)
@@ -41,7 +63,10 @@ class ObjectChange(models.Model):
 
     class Meta:
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="audit_change_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-time"], name="audit_change_object_idx"),
+            models.Index(fields=["enterprise", "-time"], name="audit_change_enterprise_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"

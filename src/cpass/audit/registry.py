@@ -164,12 +164,31 @@ def _deleted_with(origin: Any, model_label: str, pk: int | None) -> bool:
     return bool(origin._meta.label_lower == model_label and origin.pk == pk)
 
 
-def _acting_user(user_id: int | None) -> tuple[int | None, str]:
-    """The acting user's id and "Name <email>" as they are now; (None, "") if there is no such user."""
-    if user_id is None:
-        return None, ""
-    row = User.objects.filter(pk=user_id).values_list("name", "email").first()
-    return (user_id, f"{row[0]} <{row[1]}>") if row else (None, "")
+@dataclass(frozen=True, slots=True)
+class ChangeAuthor:
+    """Who a change-log row says made the change: the acting user (id and "Name <email>" as they are now), the
+    enterprise they act from and the request, from the audit context."""
+
+    user_id: int | None
+    user_repr: str
+    actor_enterprise_id: int | None
+    request_id: str
+
+
+def change_author() -> ChangeAuthor:
+    """The author of changes made now; a user or enterprise that no longer exists is recorded as nobody."""
+    current = context.current()
+    user_id: int | None = current["user_id"]
+    row = User.objects.filter(pk=user_id).values_list("name", "email").first() if user_id is not None else None
+    actor_enterprise_id: int | None = current["enterprise_id"]
+    if actor_enterprise_id is not None and not Enterprise.objects.filter(pk=actor_enterprise_id).exists():
+        actor_enterprise_id = None
+    return ChangeAuthor(
+        user_id=user_id if row else None,
+        user_repr=f"{row[0]} <{row[1]}>" if row else "",
+        actor_enterprise_id=actor_enterprise_id,
+        request_id=current["request_id"][:64],
+    )
 
 
 def _write(
@@ -181,16 +200,11 @@ def _write(
     *,
     origin: Any,
 ) -> None:
-    current = context.current()
-    if isinstance(instance, User) and instance.pk == current["user_id"]:
-        user_id: int | None = instance.pk
-        user_repr = str(instance)  # the acting user's own row, maybe just deleted
-    else:
-        user_id, user_repr = _acting_user(current["user_id"])
+    author = change_author()
+    user_id, user_repr, actor_enterprise_id = author.user_id, author.user_repr, author.actor_enterprise_id
+    if isinstance(instance, User) and instance.pk == context.current()["user_id"]:
+        user_id, user_repr = instance.pk, str(instance)  # the acting user's own row, maybe just deleted
     enterprise_id = entry.enterprise_id(instance)
-    actor_enterprise_id: int | None = current["enterprise_id"]
-    if actor_enterprise_id is not None and not Enterprise.objects.filter(pk=actor_enterprise_id).exists():
-        actor_enterprise_id = None
     if _deleted_with(origin, "accounts.user", user_id):
         user_id = None
     if _deleted_with(origin, "organizations.enterprise", enterprise_id):
@@ -202,7 +216,7 @@ def _write(
         user_repr=user_repr,
         enterprise_id=enterprise_id,
         actor_enterprise_id=actor_enterprise_id,
-        request_id=current["request_id"][:64],
+        request_id=author.request_id,
         action=action,
         content_type=ContentType.objects.get_for_model(entry.model),
         object_id=str(instance.pk),
@@ -224,19 +238,15 @@ def record_bulk(
     entry = _registry.get(model)
     if entry is None:
         return 0
-    current = context.current()
-    user_id, user_repr = _acting_user(current["user_id"])
-    actor_enterprise_id: int | None = current["enterprise_id"]
-    if actor_enterprise_id is not None and not Enterprise.objects.filter(pk=actor_enterprise_id).exists():
-        actor_enterprise_id = None
+    author = change_author()
     content_type = ContentType.objects.get_for_model(entry.model)
     rows = [
         ObjectChange(
-            user_id=user_id,
-            user_repr=user_repr,
+            user_id=author.user_id,
+            user_repr=author.user_repr,
             enterprise_id=entry.enterprise_id(instance),
-            actor_enterprise_id=actor_enterprise_id,
-            request_id=current["request_id"][:64],
+            actor_enterprise_id=author.actor_enterprise_id,
+            request_id=author.request_id,
             action=action,
             content_type=content_type,
             object_id=str(instance.pk),

@@ -166,10 +166,13 @@ class DeclarationItem(TenantOwned):
 
     tenant_module = "customs"
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items")
+    #: Indexes here are few on purpose (a file may bring a million items): the unique item number serves the
+    #: declaration's lookups, and the links to goods lines and products, empty on imported items, are indexed
+    #: only where they are set.
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items", db_index=False)
     item_number = models.PositiveSmallIntegerField(_("item"))  # 项号
     goods_line = models.ForeignKey(
-        "shipments.GoodsLine", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "shipments.GoodsLine", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     product = models.ForeignKey(
         "products.Product",
@@ -178,6 +181,7 @@ class DeclarationItem(TenantOwned):
         blank=True,
         related_name="+",
         verbose_name=_("product"),
+        db_index=False,
     )
     hs_code = models.CharField(_("commodity code"), max_length=10, blank=True)  # 商品编号
     ciq_code = models.CharField(_("CIQ code"), max_length=3, blank=True)  # 检验检疫编码
@@ -210,6 +214,14 @@ class DeclarationItem(TenantOwned):
         ordering = ["declaration", "item_number"]
         constraints = [
             models.UniqueConstraint(fields=["declaration", "item_number"], name="customs_unique_item_number"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["goods_line"], condition=models.Q(goods_line__isnull=False), name="customs_item_goods_line_idx"
+            ),
+            models.Index(
+                fields=["product"], condition=models.Q(product__isnull=False), name="customs_item_product_idx"
+            ),
         ]
         verbose_name = _("declaration item")
         verbose_name_plural = _("declaration items")

@@ -164,6 +164,18 @@ def test_user_deleting_own_account_is_recorded() -> None:
     assert (change.action, change.user_id, change.user_repr) == ("delete", None, f"Han Meimei <{user.email}>")
 
 
+def test_deleting_a_person_later_clears_their_name_from_past_changes(enterprise: Enterprise) -> None:
+    """The log's references have no database constraint (decision 0002): Django's SET_NULL keeps them true."""
+    clerk = UserFactory.create(name="Li Lei")
+    with context.acting_as(clerk.pk, enterprise.pk):
+        doc = DocumentFactory.create(enterprise=enterprise, title="Packing list 3")
+    [created] = _changes(Document, doc.pk)
+    assert created.user_id == clerk.pk
+    clerk.delete()
+    created.refresh_from_db()
+    assert (created.user_id, created.user_repr) == (None, f"Li Lei <{clerk.email}>")
+
+
 def test_capture_in_a_management_command(enterprise: Enterprise) -> None:
     """Code outside any request (commands, Huey tasks) is captured with no actor: "system"."""
     script = (

@@ -21,8 +21,6 @@ from django.utils import timezone
 
 from cpass.audit import registry
 from cpass.audit.models import ObjectChange
-from cpass.core import context
-from cpass.organizations.models import Enterprise
 from cpass.tariff.importers import bulk_insert
 
 
@@ -79,28 +77,22 @@ _CHANGE_COLUMNS = (
 
 def log_created(model: type[models.Model], created: Iterable[tuple[int, int | None, str, dict[str, Any] | str]]) -> int:
     """Change-log rows for new rows of `model` written without save(): (id, enterprise id, repr, snapshot as a
-    dict or as its JSON text), as `registry.record_bulk` would write them (the acting user and request from the
-    audit context)."""
+    dict or as its JSON text), as `registry.record_bulk` would write them."""
     entry = registry.audited(model)
     if entry is None:
         return 0
-    current = context.current()
-    user_id, user_repr = registry._acting_user(current["user_id"])  # noqa: SLF001 - the same "who" as record_bulk
-    actor_enterprise_id: int | None = current["enterprise_id"]
-    if actor_enterprise_id is not None and not Enterprise.objects.filter(pk=actor_enterprise_id).exists():
-        actor_enterprise_id = None
+    author = registry.change_author()
     content_type_id = ContentType.objects.get_for_model(entry.model).pk
-    request_id = current["request_id"][:64]
     now = db_time(timezone.now())
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     rows = [
         (
             now,
-            user_id,
-            user_repr,
+            author.user_id,
+            author.user_repr,
             enterprise_id,
-            actor_enterprise_id,
-            request_id,
+            author.actor_enterprise_id,
+            author.request_id,
             "create",
             content_type_id,
             str(pk),
