@@ -14,18 +14,13 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import json
 import operator
-import re
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar, Generic, TypeVar
-from xml.etree.ElementTree import iterparse  # noqa: S405 - reads the workbook's own sheet XML, no DTDs
 
 import ijson
 from django.db import transaction
@@ -267,67 +262,6 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
-    ranges = []
-    with archive.open(sheet_path) as sheet:
-        for _event, element in iterparse(sheet):  # noqa: S314 - the workbook's own XML, streamed
-            if element.tag.endswith("}mergeCell"):
-                ranges.append(element.get("ref", ""))
-            element.clear()
-    return ranges
-
-
-def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        archive = zipfile.ZipFile(stream)
-        workbook = load_workbook(stream, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise FileRejected.because(_("The file is not a readable XLSX workbook. Save it again as .xlsx.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet_path = next(
-            (name for name in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet1\.xml", name)), None
-        )
-        if sheet_path:
-            merged = _merged_ranges(archive, sheet_path)
-            if merged:
-                raise FileRejected.because(
-                    _("The sheet has merged cells (%(ranges)s). Unmerge them: each row must stand alone.")
-                    % {"ranges": ", ".join(merged[:5])}
-                )
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for cell in cells:
-                if getattr(cell, "data_type", None) == "f":
-                    raise FileRejected.because(
-                        _("Cell %(cell)s holds a formula. Paste the values instead (Paste Special → Values).")
-                        % {"cell": cell.coordinate}
-                    )
-                values.append(_cell_text(cell.value))
-            yield number, values
-    finally:
-        workbook.close()
-
-
 def _json_rows(stream: IO[bytes], columns: Sequence[Column]) -> Iterator[tuple[int, list[str]]]:
     names = [column.name for column in columns]
     if isinstance(stream, io.BufferedReader):
@@ -444,7 +378,9 @@ def run_import(
     if fmt == "csv":
         rows = _csv_rows(source)
     elif fmt == "xlsx":
-        rows = _xlsx_rows(stream)  # openpyxl needs to seek: it reads the zip directory
+        from cpass.imports.xlsx import xlsx_rows  # it raises FileRejected: imported here, not at the top
+
+        rows = xlsx_rows(stream)  # zipfile needs to seek: it reads the zip directory
     else:
         rows = _json_rows(source, importer.columns)
 
