@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
 from django.test import Client
+from django.utils import translation
 
 from cpass.accounts.models import User
 from cpass.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -34,6 +35,15 @@ def _media_and_static(settings, tmp_path):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in the default language: a page or API call in Chinese activates it for the
+    thread, and a later test that reads a message would otherwise read it in Chinese."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

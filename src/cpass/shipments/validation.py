@@ -32,6 +32,8 @@ _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 _HS_CODE = re.compile(r"\d{10}")
 _SEAL = re.compile(r"[A-Z0-9][A-Z0-9/-]{0,19}")
 MAX_SEALS = 6
+#: 10**n for the digit limits and decimal steps of `decimal` (a file import checks millions of numbers).
+_POWERS_OF_TEN = {n: Decimal(1).scaleb(n) for n in range(-18, 19)}
 
 T = TypeVar("T")
 
@@ -167,12 +169,12 @@ def decimal(field: str, value: Any, *, places: int = 4, integer_digits: int = 10
         raise ValidationFailed.on(field, _("Enter a finite number."))
     if number < 0:
         raise ValidationFailed.on(field, _("The value cannot be negative."))
-    if number >= Decimal(10) ** integer_digits:
+    if number >= _POWERS_OF_TEN[integer_digits]:
         raise ValidationFailed.on(field, _("The value is too large."))
-    step = Decimal(1).scaleb(-places)
-    if number != number.quantize(step):
+    quantized = number.quantize(_POWERS_OF_TEN[-places])
+    if number != quantized:
         raise ValidationFailed.on(field, _("At most %(places)d decimal places.") % {"places": places})
-    return number.quantize(step)
+    return quantized
 
 
 def count(field: str, value: Any, *, limit: int = 10**9) -> int | None:
