@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,6 +52,28 @@ def _query_cached(text: str) -> bytes:
 
 def embed_query(text: str) -> Vector:
     return np.frombuffer(_query_cached(text), dtype=np.float32)
+
+
+_background: ThreadPoolExecutor | None = None
+_background_lock = threading.Lock()
+
+
+def _forget_background() -> None:
+    global _background
+    _background = None  # a forked child has the executor object but not its thread
+
+
+os.register_at_fork(after_in_child=_forget_background)
+
+
+def embed_query_in_background(text: str) -> Future[Vector]:
+    """`embed_query(text)` computed in a worker thread. The model releases the GIL while it computes (30-45 ms
+    for a new text on a 2-core machine), so the caller runs its database searches meanwhile."""
+    global _background
+    with _background_lock:
+        if _background is None:
+            _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpass-embed")
+        return _background.submit(embed_query, text)
 
 
 #: Descriptions of nothing in particular, in both languages. Some nomenclature passages are close to
