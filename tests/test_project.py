@@ -68,6 +68,31 @@ def test_chinese_catalogue_is_complete(po_path: Path) -> None:
     assert untranslated == []
 
 
+def test_every_message_shows_its_own_catalogue_translation() -> None:
+    """Django merges every catalogue into one per language, and a message two catalogues translate shows the
+    translation of the app listed first: an app's "Code" (验证码, two-factor) would label every code column.
+    A message whose meaning differs by place carries a context (pgettext); the others agree everywhere."""
+    from django.utils import translation
+
+    shown_otherwise = []
+    with translation.override("zh-hans"):
+        for po_path in _catalogues():
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle)
+            for message in catalog:
+                if not message.id or isinstance(message.id, tuple) or not message.string:
+                    continue
+                shown = (
+                    translation.pgettext(message.context, message.id)
+                    if message.context
+                    else translation.gettext(message.id)
+                )
+                if shown != message.string:
+                    app = po_path.relative_to(SRC).parts[0]
+                    shown_otherwise.append(f"{app}: {message.id!r} is {message.string!r}, shown as {shown!r}")
+    assert shown_otherwise == []
+
+
 def test_openapi_document_is_committed_and_current() -> None:
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
     current = json.loads(json.dumps(api.get_openapi_schema(), default=str))

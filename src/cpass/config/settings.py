@@ -28,21 +28,9 @@ ALLOWED_HOSTS = env.ALLOWED_HOSTS
 CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
 CPASS_BASE_URL = env.BASE_URL
 
+#: Our apps first: their templates and, above all, their translations win over Django's and the libraries'
+#: (a message both translate is shown as ours; tests/test_project.py checks every one).
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
-    "django_htmx",
-    "ninja",
-    "huey.contrib.djhuey",
     "cpass.core",
     "cpass.accounts",
     "cpass.organizations",
@@ -59,6 +47,20 @@ INSTALLED_APPS = [
     "cpass.products",
     "cpass.shipments",
     "cpass.customs",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_htmx",
+    "ninja",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cpass.fx.rules import JURISDICTIONS
 from cpass.fx.selectors import MAX_PLACES, ROUNDINGS
@@ -34,8 +35,8 @@ class CustomsRateForm(forms.Form):
 
 class ConversionForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=20, decimal_places=8)
-    from_currency = forms.CharField(label=_("From"), max_length=3, initial="USD")
-    to_currency = forms.CharField(label=_("To"), max_length=3, initial="CNY")
+    from_currency = forms.CharField(label=pgettext_lazy("currency", "From"), max_length=3, initial="USD")
+    to_currency = forms.CharField(label=pgettext_lazy("currency", "To"), max_length=3, initial="CNY")
     jurisdiction = forms.ChoiceField(label=_("Customs rates of"), choices=JURISDICTION_CHOICES, initial="CN")
     date = forms.DateField(label=_("Date"), widget=_DateInput)
     places = forms.IntegerField(label=_("Decimal places"), min_value=0, max_value=MAX_PLACES, initial=2)

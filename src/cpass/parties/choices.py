@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartyRole(models.TextChoices):
@@ -22,7 +23,7 @@ class PartyRole(models.TextChoices):
 class ScreeningStatus(models.TextChoices):
     """A party's standing against the restricted-party lists (derived from its matches)."""
 
-    CLEAR = "clear", _("Clear")
+    CLEAR = "clear", pgettext_lazy("screening", "Clear")
     REVIEW = "review", _("Under review")
     BLOCKED = "blocked", _("Blocked")
 
