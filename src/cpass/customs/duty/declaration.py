@@ -29,7 +29,7 @@ from cpass.customs.duty.model import (
 from cpass.customs.duty.reference import FxTable, calculate_item, resolve_terms
 from cpass.customs.duty.rounding import CENT, div_half_up, fits, money, money_context, number, round_half_up
 
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")  # money at the fen: a tax that does not apply reads 0.00, like one that rounds to it
 HUNDRED = Decimal(100)
 
 

@@ -34,7 +34,7 @@ from cpass.customs.duty.rounding import (
 )
 from cpass.customs.duty.units import quantity_in
 
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")  # money at the fen: a tax that does not apply reads 0.00, like one that rounds to it
 HUNDRED = Decimal(100)
 THREE_PER_MILLE = Decimal("0.3")  # percent
 
