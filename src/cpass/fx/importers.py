@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cpass.core.errors import ValidationFailed
+from cpass.core.numbers import plain
 from cpass.fx.models import ExchangeRate, RatePeriod
 from cpass.imports.framework import Column, Importer, Option, RowError, register
 
@@ -69,7 +70,7 @@ def _eight_places(rate: Decimal, column: str) -> Decimal:
     if stored != rate or stored <= 0:
         raise RowError(
             _("The rate per unit %(rate)s needs more than 8 decimal places: quote it the other way round.")
-            % {"rate": rate.normalize()},
+            % {"rate": plain(rate)},
             column=column,
         )
     return stored

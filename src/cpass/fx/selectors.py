@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cpass.core.actor import Actor
 from cpass.core.errors import ValidationFailed
+from cpass.core.numbers import plain
 from cpass.core.platform import require_reference_read
 from cpass.fx.models import ExchangeRate, RatePeriod
 from cpass.fx.rules import JURISDICTIONS, RULES, Jurisdiction, quoting_unit, round_rate
@@ -185,7 +186,7 @@ def customs_rate(*, jurisdiction: str, currency: str, on: dt.date) -> RateFindin
         "fallback": (_(" (no rate on %(first)s)") % {"first": rate_days.days[0].isoformat()}) if fallback else "",
         "source": row.source,
         "base": row.base,
-        "rate": row.rate.normalize(),
+        "rate": plain(row.rate),
         "quote": row.quote,
     }
     if inverted:
@@ -195,7 +196,7 @@ def customs_rate(*, jurisdiction: str, currency: str, on: dt.date) -> RateFindin
             "places": rule.places,
             "per": per,
             "code": code,
-            "rate": rate.normalize(),
+            "rate": plain(rate),
         }
     return RateFinding(
         jurisdiction=place.code,

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cpass.core.numbers import plain
 from cpass.products.elements import join_specification
 from cpass.products.importers import COLUMN_TITLES
 from cpass.products.models import Product
@@ -189,18 +190,12 @@ def export_workbook(products: QuerySet[Product]) -> IO[bytes]:
         values = []
         for title in COLUMN_TITLES:
             value = row[title.name] if title.name in row else getattr(product, title.name)
-            values.append(_cell(sheet, _number(value) if isinstance(value, Decimal) else value))
+            values.append(_cell(sheet, plain(value) if isinstance(value, Decimal) else value))
         sheet.append(values)
     out = _spooled()
     book.save(out)
     out.seek(0)
     return out
-
-
-def _number(value: Decimal) -> Decimal:
-    """Drop trailing zeros (12.5000 → 12.5) so the sheet shows what was typed."""
-    normalized = value.normalize()
-    return normalized if normalized.as_tuple().exponent <= 0 else value.quantize(Decimal(1))  # type: ignore[operator]
 
 
 def export_filename() -> str:

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cpass.core.numbers import plain
 from cpass.shipments.models import Shipment
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,8 +96,7 @@ def _value(shipment: Shipment, name: str) -> Any:
         # Excel has no time zones: the local wall-clock time, to the minute.
         return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0)
     if isinstance(value, Decimal):
-        normalized = value.normalize()
-        return normalized if normalized.as_tuple().exponent <= 0 else value.quantize(Decimal(1))  # type: ignore[operator]
+        return plain(value)
     return None if value == "" else value
 
 

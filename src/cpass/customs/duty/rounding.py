@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from cpass.core.numbers import plain
+
 CENT = Decimal("0.01")
 #: Quantities converted between units are rounded half up to 5 decimals (our convention, see the docs).
 QUANTITY = Decimal("0.00001")
@@ -71,6 +73,4 @@ def money(value: Decimal) -> str:
 
 def number(value: Decimal) -> str:
     """Any decimal for traces, without exponent or trailing zeros: "0.003", "7.0851", "1000"."""
-    if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):f}"
-    return f"{value.normalize():f}"
+    return f"{plain(value):f}"

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cpass.core.numbers import plain
 from cpass.customs.itemsheet.importers import COLUMN_TITLES, REQUIRED_COLUMNS
 from cpass.customs.models import Declaration, DeclarationItem
 from cpass.reference.selectors import entries
@@ -59,12 +60,6 @@ def _saved(book: Workbook) -> IO[bytes]:
     book.save(out)
     out.seek(0)
     return out
-
-
-def _number(value: Decimal) -> Decimal:
-    """Drop trailing zeros (12.5000 → 12.5) so the sheet shows what was typed."""
-    normalized = value.normalize()
-    return normalized if normalized.as_tuple().exponent <= 0 else value.quantize(Decimal(1))  # type: ignore[operator]
 
 
 def template_workbook(declaration: Declaration) -> IO[bytes]:
@@ -200,7 +195,7 @@ def _write_only_header(book: Workbook, title: str, columns: list[tuple[str, int]
 
 def _cell(sheet: Any, value: Any, *, text: bool = False, moment: bool = False) -> WriteOnlyCell:
     if isinstance(value, Decimal):
-        value = _number(value)
+        value = plain(value)
     elif value == "":
         value = None
     cell = WriteOnlyCell(sheet, value=value)
