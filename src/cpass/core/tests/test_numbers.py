@@ -31,7 +31,8 @@ def test_money_keeps_two_decimals_at_least(value: str, expected: str) -> None:
 def test_the_value_never_changes(value: Decimal) -> None:
     assert plain(value) == value
     assert money(value) == value
-    assert "E" not in str(plain(value)) and "E" not in str(money(value))
+    assert "E" not in str(plain(value))
+    assert "E" not in str(money(value))
 
 
 def test_template_filters() -> None:
