@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cpass.accounts.models import User
+from cpass.customs.tests.factories import DeclarationFactory
 from cpass.organizations.models import Enterprise, Membership
+from cpass.organizations.tests.factories import PartnerGrantFactory
 from cpass.parties.choices import ScreeningStatus
 from cpass.parties.tests.factories import PartyFactory
 from cpass.products.tests.factories import ProductFactory
@@ -50,3 +52,39 @@ def test_all_clear(
     body = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert reverse("parties:screening") not in body
     assert "?classified=no" not in body
+
+
+def test_declarations_card_points_at_what_customs_is_waiting_for(
+    login: Callable[[User], Client],
+    enterprise: Enterprise,
+    other_enterprise: Enterprise,
+    make_member: Callable[..., Membership],
+) -> None:
+    for status in ("draft", "returned", "inspection", "inspection", "assessed", "closed", "cancelled"):
+        DeclarationFactory(enterprise=enterprise, status=status)
+    DeclarationFactory.create_batch(2, enterprise=other_enterprise, status="returned")
+
+    client = login(make_member(enterprise, "viewer").user)
+    body = client.get(reverse("core:dashboard")).content.decode()
+    card = body.split('data-testid="dashboard-declarations"')[1].split('<div class="card"')[0]
+
+    assert '<div class="stat">5</div>' in card
+    assert "1 returned by customs" in card
+    assert "2 held for inspection" in card
+    assert "1 with duties to pay" in card
+    assert f"{reverse('customs:declaration_list')}?status=returned" in card
+    chinese = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "2 份查验中" in chinese
+
+
+def test_partner_access_is_listed_once_per_partner(
+    login: Callable[[User], Client],
+    enterprise: Enterprise,
+    other_enterprise: Enterprise,
+    make_member: Callable[..., Membership],
+) -> None:
+    for module in ("customs", "shipments"):
+        PartnerGrantFactory(grantor=enterprise, grantee=other_enterprise, module=module)
+    client = login(make_member(enterprise, "owner").user)
+    body = client.get(reverse("core:dashboard")).content.decode()
+    assert body.count(f"<div>{other_enterprise.name}</div>") == 1
