@@ -5,11 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, Q
-
 from cpass.core.actor import Actor
-from cpass.customs.choices import DeclarationStatus
-from cpass.customs.models import Declaration
+from cpass.customs.selectors import declaration_counts
 from cpass.documents.models import Document
 from cpass.organizations.selectors import active_grants_given_by, enterprises_granting
 from cpass.parties.choices import ScreeningStatus
@@ -34,7 +31,7 @@ def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
         .count(),
         "product_count": Product.objects.for_actor(actor, "read").count(),
         "products_unclassified": Product.objects.for_actor(actor, "read").filter(hs_code="").count(),
-        "declarations": _declaration_counts(actor),
+        "declarations": declaration_counts(actor=actor),
         "clients": list(enterprises_granting(actor=actor)),
         "partners": [
             (grantee, list(grants))
@@ -46,16 +43,3 @@ def dashboard_summary(*, actor: Actor) -> dict[str, Any]:
             )
         ],
     }
-
-
-#: Declarations waiting for a person: returned by customs, held for inspection, or with duties to pay.
-NEEDS_ACTION = (DeclarationStatus.RETURNED, DeclarationStatus.INSPECTION, DeclarationStatus.ASSESSED)
-
-
-def _declaration_counts(actor: Actor) -> dict[str, int]:
-    """Open declarations the actor can read (neither closed nor cancelled) and those waiting for a person, by
-    status, in one query."""
-    return Declaration.objects.for_actor(actor, "read").aggregate(
-        open=Count("pk", filter=~Q(status__in=[DeclarationStatus.CLOSED, DeclarationStatus.CANCELLED])),
-        **{status.value: Count("pk", filter=Q(status=status)) for status in NEEDS_ACTION},
-    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -360,6 +360,19 @@ def declaration_list(
             | Q(shipment__job_number__icontains=text)
         )
     return apply_ordering(declarations, ordering, DECLARATION_ORDERING, "-created_at")
+
+
+#: Declarations waiting for a person: returned by customs, held for inspection, or with duties to pay.
+NEEDS_ACTION = (DeclarationStatus.RETURNED, DeclarationStatus.INSPECTION, DeclarationStatus.ASSESSED)
+
+
+def declaration_counts(*, actor: Actor) -> dict[str, int]:
+    """Open declarations the actor can read (neither closed nor cancelled) and, by status, those waiting for a
+    person (NEEDS_ACTION), in one query: {"open": …, "returned": …, "inspection": …, "assessed": …}."""
+    return Declaration.objects.for_actor(actor, "read").aggregate(
+        open=Count("pk", filter=~Q(status__in=[DeclarationStatus.CLOSED, DeclarationStatus.CANCELLED])),
+        **{status.value: Count("pk", filter=Q(status=status)) for status in NEEDS_ACTION},
+    )
 
 
 def item_get(*, actor: Actor, declaration_id: int, item_id: int, action: str = "read") -> DeclarationItem:

@@ -37,6 +37,8 @@ _PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relatio
 _COLUMN = re.compile(r"[A-Z]+")
 #: How far the sheet is read per expat call.
 _CHUNK = 1 << 16
+#: Local element names by the names the parsers give ("{namespace}c" -> "c").
+_TAGS: dict[str, str] = {}
 
 
 def xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
@@ -75,7 +77,11 @@ def _unreadable() -> str:
 
 
 def _local(name: str) -> str:
-    return name.rpartition("}")[2]
+    """An element's name without its namespace ("{…main}c" -> "c"), remembered: the sheet asks for every cell."""
+    tag = _TAGS.get(name)
+    if tag is None:
+        tag = _TAGS[name] = name.rpartition("}")[2]
+    return tag
 
 
 def _parse(archive: zipfile.ZipFile, path: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, Any]]:
@@ -201,7 +207,7 @@ class _SheetReader:
         raise FileRejected.because(_("The sheet declares a DTD, which spreadsheets never do: it is refused."))
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
-        tag = _TAGS.get(name) or _tag(name)
+        tag = _TAGS.get(name) or _local(name)
         if tag == "c":
             self.cell_ref = attributes.get("r", "")
             self.cell_type = attributes.get("t", "n")
@@ -227,7 +233,7 @@ class _SheetReader:
             self.text.append(data)
 
     def _end(self, name: str) -> None:
-        tag = _TAGS.get(name) or _tag(name)
+        tag = _TAGS.get(name) or _local(name)
         if tag in ("v", "t"):
             self.text = None
         elif tag == "rPh":
@@ -287,15 +293,9 @@ class _SheetReader:
             return "#VALUE!"  # a date format on a number beyond the calendar: openpyxl's error value too
 
 
-#: Local element names by the names expat gives ("{namespace}c" -> "c"), and column indexes by letters.
-_TAGS: dict[str, str] = {}
+#: Column indexes by letters.
 _COLUMNS: dict[str, int] = {}
 _DIGITS = "0123456789"
-
-
-def _tag(name: str) -> str:
-    _TAGS[name] = tag = name.rpartition("}")[2]
-    return tag
 
 
 def _column_index(letters: str) -> int:
