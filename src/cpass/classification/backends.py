@@ -117,6 +117,32 @@ def similar_words(*, scopes: list[str], terms: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def paths_and_lines_rows(
+    *, nomenclature: str, prefixes: Sequence[str], jurisdiction: str, national_level: str, hs6_codes: Sequence[str]
+) -> list[tuple[str, str, str, str, str]]:
+    """(jurisdiction, code, level, description_en, description_zh) of the nomenclature entries with these
+    codes and of the jurisdiction's national lines under each HS6 code. One statement of index range searches
+    on (jurisdiction, code): the ORM spelt the same ranges in 2 ms of query building, as long as the query."""
+    select = "SELECT jurisdiction, code, level, description_en, description_zh FROM classification_hssearchentry "
+    selects: list[str] = []
+    params: list[str] = []
+    if prefixes:
+        selects.append(select + f"WHERE jurisdiction = %s AND code IN ({', '.join(['%s'] * len(prefixes))})")
+        params += [nomenclature, *prefixes]
+    for code in hs6_codes:
+        if connection.vendor == "postgresql":  # the varchar_pattern_ops index, whatever the collation
+            selects.append(select + "WHERE jurisdiction = %s AND code LIKE %s AND level = %s")
+            params += [jurisdiction, code + "%", national_level]
+        else:  # ':' sorts right after '9'
+            selects.append(select + "WHERE jurisdiction = %s AND code >= %s AND code < %s AND level = %s")
+            params += [jurisdiction, code, code + ":", national_level]
+    if not selects:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return cursor.fetchall()
+
+
 def code_prefix_ids(*, jurisdictions: list[str], digits: str, limit: int) -> list[int]:
     """Entries whose code starts with `digits`, shorter codes first."""
     entries = HsSearchEntry.objects.filter(jurisdiction__in=jurisdictions)

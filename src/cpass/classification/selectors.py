@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from cpass.classification import backends, embeddings, glossary
@@ -484,14 +484,14 @@ def _paths_and_lines(
 ) -> tuple[dict[str, PathItem], dict[str, list[PathItem]]]:
     """In one query: the nomenclature path of each HS6 code (as _paths) and up to five national lines
     of the jurisdiction under each, confirmed codes first."""
-    prefixes = {code[:n] for code in hs6_codes for n in (2, 4, 6) if len(code) >= n}
-    under = Q()
-    for code in hs6_codes:
-        under |= Q(code__gte=code, code__lt=code + ":")  # ':' sorts right after '9'; both databases use the index
-    rows = HsSearchEntry.objects.filter(
-        Q(jurisdiction=NOMENCLATURE, code__in=prefixes)
-        | (Q(jurisdiction=jurisdiction, level=EntryLevel.NATIONAL) & under)
-    ).values_list("jurisdiction", "code", "level", "description_en", "description_zh")
+    prefixes = sorted({code[:n] for code in hs6_codes for n in (2, 4, 6) if len(code) >= n})
+    rows = backends.paths_and_lines_rows(
+        nomenclature=NOMENCLATURE,
+        prefixes=prefixes,
+        jurisdiction=jurisdiction,
+        national_level=EntryLevel.NATIONAL,
+        hs6_codes=hs6_codes,
+    )
     nodes: dict[str, PathItem] = {}
     candidates: list[PathItem] = []
     for owner, *item in rows:
