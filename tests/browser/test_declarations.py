@@ -98,3 +98,30 @@ def test_prepare_check_file_and_follow_a_declaration(live_server, page: Page, se
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator("nav.tabs")).to_contain_text("时间线")
     expect(page.locator(".mainnav")).to_contain_text("货运业务")
+
+
+def test_an_administrator_chooses_the_customs_connection(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    load_builtin_code_tables()
+    load_demo()
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_email", TRADER_PEOPLE[1][0])  # Chen Jing, administrator, reads Chinese
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+    page.goto(f"{base}/customs/declarations/")
+    page.get_by_test_id("connection-link").click()
+    expect(page.locator("h1")).to_have_text("海关申报通道")
+    expect(page.get_by_test_id("connection-in-effect")).to_contain_text("平台默认")
+    page.select_option("#id_gateway", "sandbox-edifact")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status").filter(has_text="海关申报通道已保存。")).to_be_visible()
+    expect(page.get_by_test_id("connection-in-effect")).to_contain_text("沙箱海关（UN/EDIFACT）")
+
+    page.select_option("#language", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    in_effect = page.get_by_test_id("connection-in-effect")
+    expect(in_effect).to_contain_text("Sandbox customs (UN/EDIFACT)")
+    expect(in_effect).to_contain_text("Chosen by your enterprise.")
+    expect(page.get_by_test_id("sandbox")).to_be_visible()

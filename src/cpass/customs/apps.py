@@ -10,8 +10,14 @@ class CustomsConfig(AppConfig):
     def ready(self) -> None:
         from cpass.audit import registry
         from cpass.customs.itemsheet import importers  # noqa: F401 - registers the "declaration_items" importer
-        from cpass.customs.models import Declaration, DeclarationDocument, DeclarationItem, GatewayReceipt
+        from cpass.customs.models import (
+            CustomsConnection,
+            Declaration,
+            DeclarationDocument,
+            DeclarationItem,
+            GatewayReceipt,
+        )
 
         # Events and submissions are append-only records of their own; receipts are logged as they change state.
-        for model in (Declaration, DeclarationItem, DeclarationDocument, GatewayReceipt):
+        for model in (Declaration, DeclarationItem, DeclarationDocument, GatewayReceipt, CustomsConnection):
             registry.register(model)

@@ -344,3 +344,21 @@ class GatewayReceipt(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.message_id}"
+
+
+class CustomsConnection(TenantOwned):
+    """The customs gateway connection an enterprise files its declarations through (at most one row per enterprise;
+    without one, the platform's default CPASS_CUSTOMS_GATEWAY). `gateway` names an entry of
+    customs.gateway.connections.CONNECTIONS."""
+
+    tenant_module = "customs"
+
+    gateway = models.CharField(_("gateway"), max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enterprise"], name="customs_one_connection_per_enterprise")]
+        verbose_name = _("customs connection")
+        verbose_name_plural = _("customs connections")
+
+    def __str__(self) -> str:
+        return self.gateway

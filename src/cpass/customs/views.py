@@ -365,11 +365,11 @@ def _declaration_items(actor: Actor, declaration: Declaration) -> list[Declarati
     return list(selectors.declaration_items(actor=actor, declaration=declaration))
 
 
-def _gateway(declaration: Declaration) -> dict[str, Any]:
+def _gateway(actor: Actor, declaration: Declaration) -> dict[str, Any]:
     try:
-        gateway = gateway_selectors.declaration_gateway(declaration)
-    except ValidationFailed:  # a connection that is no longer configured: show its stored name
-        return {"name": declaration.gateway, "label": declaration.gateway, "is_sandbox": False}
+        gateway = gateway_selectors.declaration_gateway(actor=actor, declaration=declaration)
+    except ValidationFailed as exc:  # a connection that is no longer configured: say so
+        return {"name": declaration.gateway, "label": exc.detail, "is_sandbox": False, "missing": True}
     return {"name": gateway.name, "label": gateway.label, "is_sandbox": gateway.is_sandbox}
 
 
@@ -402,7 +402,7 @@ def _declaration_context(actor: Actor, declaration_id: int, tab: str) -> dict[st
             for step in _steps(actor, declaration)
         ],
         "pdf_url": pdf_url if _route_exists(pdf_url) else "",
-        "gateway": _gateway(declaration),
+        "gateway": _gateway(actor, declaration),
         "items": items,
         "documents": documents,
         "containers": containers,

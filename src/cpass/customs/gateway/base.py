@@ -132,6 +132,10 @@ class Gateway(ABC):
     message_format: str = MessageFormat.SINGLE_WINDOW_XML
     is_sandbox: bool = False
 
+    @property
+    def format_label(self) -> str:
+        return str(MessageFormat(self.message_format).label)
+
     @abstractmethod
     def build(self, declaration: Declaration, *, message_id: str) -> OutgoingMessage:
         """Map the declaration (with its items, documents, containers and parties loaded) to the message."""

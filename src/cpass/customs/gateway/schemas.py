@@ -42,3 +42,25 @@ class GatewaySubmissionOut(Schema):
     sent_at: datetime | None
     error: str
     created_at: datetime
+
+
+class GatewayOut(Schema):
+    name: str
+    label: str
+    message_format: str = Field(..., description="sw_xml (Single Window style XML) or edifact (UN/EDIFACT CUSDEC).")
+    is_sandbox: bool = Field(..., description="True for the sandbox customs: nothing reaches the real customs.")
+
+
+class CustomsConnectionOut(Schema):
+    gateway: GatewayOut | None = Field(
+        ..., description="The connection in effect; null when the chosen one is no longer configured."
+    )
+    chosen: str = Field(..., description="The connection the enterprise chose; empty: the platform's default.")
+    platform_default: GatewayOut
+    available: list[GatewayOut]
+
+
+class CustomsConnectionIn(InputSchema):
+    gateway: str = Field(
+        ..., max_length=20, description="The name of an available connection, or empty for the platform's default."
+    )

@@ -1,6 +1,9 @@
-"""Reads of the customs gateway: a declaration's submissions and receipts (through tenancy), the quarantine (staff)."""
+"""Reads of the customs gateway: the enterprise's connection, a declaration's submissions and receipts (through
+tenancy), the quarantine (staff)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -9,7 +12,13 @@ from cpass.core.actor import Actor
 from cpass.core.errors import NotFound, PermissionDenied
 from cpass.customs.choices import ReceiptState
 from cpass.customs.gateway.base import Gateway
-from cpass.customs.gateway.connections import gateway_for
+from cpass.customs.gateway.connections import (
+    CONNECTIONS,
+    chosen_gateway_name,
+    enterprise_gateway,
+    gateway_named,
+    platform_default,
+)
 from cpass.customs.models import Declaration, GatewayReceipt, GatewaySubmission
 
 
@@ -32,9 +41,39 @@ def declaration_receipts(*, actor: Actor, declaration_id: int) -> QuerySet[Gatew
     return GatewayReceipt.objects.filter(declaration=declaration).order_by("-issued_at", "-sequence", "-pk")
 
 
-def declaration_gateway(declaration: Declaration) -> Gateway:
-    """The connection a declaration goes through, for pages that show its name and the sandbox mark."""
-    return gateway_for(declaration)
+def declaration_gateway(*, actor: Actor, declaration: Declaration) -> Gateway:
+    """The connection a declaration went through, or, before it is submitted, the one the actor's enterprise would
+    send it through; for pages that show its name and the sandbox mark. ValidationFailed on "gateway" when that
+    connection is no longer configured."""
+    if declaration.gateway:
+        return gateway_named(declaration.gateway)
+    return enterprise_gateway(actor.enterprise_id)
+
+
+@dataclass(frozen=True)
+class ConnectionSetting:
+    """An enterprise's customs connection: the one in effect, the one chosen ("" = the platform's default, which
+    is `default`) and every connection it may choose."""
+
+    gateway: Gateway | None
+    chosen: str
+    default: Gateway
+    available: list[Gateway]
+
+    @property
+    def usable(self) -> bool:
+        """False when the chosen connection is no longer configured: submitting fails until another is chosen."""
+        return self.gateway is not None
+
+
+def customs_connection(*, actor: Actor) -> ConnectionSetting:
+    """The active enterprise's customs connection (anyone who may read its declarations may see it)."""
+    if not actor.can("customs", "read"):
+        raise PermissionDenied(_("You cannot see this enterprise's customs settings."))
+    chosen = chosen_gateway_name(actor.enterprise_id)
+    default = platform_default()
+    gateway = CONNECTIONS.get(chosen) if chosen else default
+    return ConnectionSetting(gateway=gateway, chosen=chosen, default=default, available=list(CONNECTIONS.values()))
 
 
 def _require_staff(actor: Actor, *, absent: bool = False) -> None:

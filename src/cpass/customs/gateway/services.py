@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -27,7 +26,6 @@ from cpass.customs.choices import FINAL, DeclarationStatus, EventKind, MessageFo
 from cpass.customs.gateway.base import (
     RECEIPT_CODES,
     FollowUp,
-    Gateway,
     GatewayError,
     MessageUnreadable,
     OutgoingMessage,
@@ -36,6 +34,7 @@ from cpass.customs.gateway.base import (
 from cpass.customs.gateway.connections import gateway_for, gateway_named
 from cpass.customs.gateway.sandbox import PAYMENT_POLL_SECONDS, PAYMENT_POLLS, SandboxGateway, delay_for, plan
 from cpass.customs.models import (
+    CustomsConnection,
     Declaration,
     DeclarationDocument,
     DeclarationEvent,
@@ -463,6 +462,24 @@ def receipt_dismiss(*, actor: Actor, receipt_id: int, reason: str) -> GatewayRec
     return receipt
 
 
-def default_gateway() -> Gateway:
-    """The connection new declarations use (shown on pages with its sandbox mark)."""
-    return gateway_named(settings.CPASS_CUSTOMS_GATEWAY)
+@transaction.atomic
+def customs_connection_set(*, actor: Actor, gateway: str) -> CustomsConnection | None:
+    """Choose the connection the active enterprise files its declarations through (owner or administrator);
+    "" goes back to the platform's default. Declarations already submitted keep the one they were sent with."""
+    enterprise = actor.enterprise
+    if enterprise is None or not actor.can("customs", "manage"):
+        raise PermissionDenied(_("Only an owner or administrator of the enterprise chooses its customs connection."))
+    name = str(gateway or "").strip()
+    current = CustomsConnection.objects.for_actor(actor, "write").filter(enterprise=enterprise)
+    existing = current.select_for_update().first()
+    if not name:
+        if existing is not None:
+            existing.delete()
+        return None
+    gateway_named(name)
+    if existing is None:
+        return CustomsConnection.objects.create(enterprise=enterprise, gateway=name)
+    if existing.gateway != name:
+        existing.gateway = name
+        existing.save()
+    return existing

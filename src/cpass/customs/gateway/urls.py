@@ -1,4 +1,4 @@
-"""Staff pages of the receipt quarantine; the lead includes these under the customs URLs."""
+"""The enterprise's customs connection and the staff pages of the receipt quarantine, under /customs/gateway/."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from cpass.customs.gateway import views
 app_name = "customs-gateway"
 
 urlpatterns = [
+    path("connection/", views.connection, name="connection"),
     path("receipts/quarantine/", views.quarantine_list, name="quarantine"),
     path("receipts/quarantine/<int:receipt_id>/", views.quarantine_detail, name="quarantine-detail"),
     path("receipts/quarantine/<int:receipt_id>/apply/", views.quarantine_reapply, name="quarantine-reapply"),

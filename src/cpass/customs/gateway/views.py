@@ -1,6 +1,9 @@
-"""Staff pages of the receipt quarantine: the list, one receipt with its message, "apply again" and "dismiss"."""
+"""Pages of the customs gateway: the enterprise's connection (what its declarations are sent through), and for
+platform staff the receipt quarantine: the list, one receipt with its message, "apply again" and "dismiss"."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpass.core.actor import Actor
 from cpass.core.errors import ServiceError
@@ -24,8 +27,46 @@ class DismissForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why it will not be applied"), max_length=400)
 
 
+class ConnectionForm(forms.Form):
+    def __init__(self, *args: Any, setting: selectors.ConnectionSetting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = _("Platform default: %(label)s") % {"label": setting.default.label}
+        choices = [("", default)] + [(gateway.name, str(gateway.label)) for gateway in setting.available]
+        if setting.chosen and not setting.usable:
+            choices.append((setting.chosen, _("%(name)s (no longer available)") % {"name": setting.chosen}))
+        self.fields["gateway"] = forms.ChoiceField(
+            label=gettext_lazy("Send declarations through"), required=False, choices=choices, initial=setting.chosen
+        )
+
+
 def _actor(request: HttpRequest) -> Actor:
     return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection(request: HttpRequest) -> HttpResponse:
+    """The active enterprise's customs connection: everyone with access to declarations sees it, a manager
+    changes it."""
+    actor = _actor(request)
+    setting = selectors.customs_connection(actor=actor)
+    can_manage = actor.can("customs", "manage")
+    form = ConnectionForm(request.POST or None, setting=setting)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.customs_connection_set(actor=actor, gateway=form.cleaned_data["gateway"])
+            except ServiceError as exc:
+                if exc.status == 403:
+                    raise
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Customs connection saved."))
+                return redirect("customs-gateway:connection")
+        status = 422
+    context = {"setting": setting, "form": form, "can_manage": can_manage}
+    return render(request, "customs/gateway/connection.html", context, status=status)
 
 
 @login_required

@@ -7,6 +7,7 @@ import factory
 
 from cpass.customs.choices import DeclarationStatus, EventKind
 from cpass.customs.models import (
+    CustomsConnection,
     Declaration,
     DeclarationDocument,
     DeclarationEvent,
@@ -98,3 +99,11 @@ class GatewaySubmissionFactory(factory.django.DjangoModelFactory[GatewaySubmissi
     message_format = "sw_xml"
     message_id = factory.Sequence(lambda n: f"MSG{n:010d}")
     payload = "<DecMessage/>"
+
+
+class CustomsConnectionFactory(factory.django.DjangoModelFactory[CustomsConnection]):
+    class Meta:
+        model = CustomsConnection
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    gateway = "sandbox-edifact"

@@ -25,7 +25,6 @@ from cpass.customs.gateway.singlewindow.mapper import receipt_message
 from cpass.customs.gateway.singlewindow.parser import parse_declaration, parse_receipt
 from cpass.customs.gateway.tasks import declaration_send_task, sandbox_customs_task
 from cpass.customs.models import Declaration, DeclarationEvent, GatewayReceipt, GatewaySubmission
-from cpass.customs.rules.engine import ValidationReport
 from cpass.customs.tests.factories import DeclarationDocumentFactory, DeclarationFactory, DeclarationItemFactory
 from cpass.parties.tests.factories import PartyFactory
 
@@ -406,19 +405,6 @@ def test_staff_dismiss_with_a_reason_and_others_may_not(staff_actor, actor):
 
 
 # -- the sandbox customs, end to end ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def quick_sandbox(settings):
-    settings.CPASS_SANDBOX_GATEWAY_DELAYS = [0]
-    settings.CPASS_SANDBOX_INSPECTION_RATE = 0
-    return settings
-
-
-@pytest.fixture
-def rules_pass(monkeypatch):
-    """Our validation rules answer "no errors", so the sandbox's own checks decide (the rules are tested apart)."""
-    monkeypatch.setattr("cpass.customs.rules.validate_declaration", lambda declaration, on=None: ValidationReport())
 
 
 def sent(declaration: Declaration, gateway: str = "sandbox") -> Declaration:
