@@ -140,6 +140,32 @@ def test_the_cusdec_escapes_separators_and_counts_its_segments():
     assert item_text.elements[3] == ["齿轮泵", "a:b+c"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("direction", "office", "port_of_call", "area"), [("import", "41", "125", "47"), ("export", "42", "61", "48")]
+)
+def test_the_cusdec_uses_the_untdid_qualifier_of_each_place_weight_and_mode(direction, office, port_of_call, area):
+    declaration = DeclarationFactory.create(direction=direction, stop_port="NLRTM", transport_mode="5")
+    DeclarationItemFactory.create(enterprise=declaration.enterprise, declaration=declaration, domestic_area="31222")
+    from cpass.customs.gateway.services import _loaded
+
+    message = sandbox.SandboxGateway("sandbox-edifact", MessageFormat.EDIFACT).build(
+        _loaded(declaration.pk), message_id="CP3"
+    )
+    found = segments(message.payload)
+    places = {s.elements[0]: s.elements[1] for s in found if s.tag == "LOC"}
+    assert places[office] == ["2248", "", "ZZZ"]  # 3227: customs office of entry (41) / exit (42)
+    assert places["40"] == "DEU"  # country of trading
+    assert places[port_of_call] == ["NLRTM", "", "ZZZ"]  # last port of call (125) / next port of call (61)
+    assert places[area] == ["31222", "", "ZZZ"]  # region of destination (47) / of production (48)
+    weights = {s.elements[1]: s.elements[2] for s in found if s.tag == "MEA"}
+    assert weights == {"AAD": ["KGM", "1200"], "AAC": ["KGM", "1000"]}  # 6313: consignment gross, total net
+    transport = next(s for s in found if s.tag == "TDT")
+    assert transport.elements[2] in ("4", ["4"])  # UN/ECE Rec. 19: air (customs 5)
+    assert any(s.tag == "GIS" and s.elements[0] == ["5", "TRF", "ZZZ"] for s in found)  # the customs code itself
+    assert not {"ZTC", "ZSP", "ZDA"} & set(places)
+
+
 def test_recorded_xml_receipts_are_read():
     accepted = parse_receipt((FIXTURES / "sw_receipt_accepted.xml").read_bytes())
     assert (accepted.code, accepted.transition, accepted.entry_number) == ("L", "accept", "224820261000000042")

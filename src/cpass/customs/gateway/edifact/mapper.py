@@ -21,6 +21,8 @@ from pydifact.serializer import Serializer
 from cpass.customs.gateway.singlewindow.mapper import CHARGE_MARKS, container_items, number
 from cpass.customs.models import Declaration, DeclarationItem
 from cpass.parties.models import Party
+from cpass.reference.selectors import code_entry
+from cpass.reference.tables import Table
 from cpass.shipments.choices import Direction
 
 #: Component ':', element '+', decimal '.', release '?', reserved ' ', terminator "'".
@@ -31,6 +33,12 @@ CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 DOC_IMPORT, DOC_EXPORT, DOC_RESPONSE = "929", "830", "962"
 #: MOA qualifiers of the three charges and the GIS list naming how each is given (mark 1 rate, 2 per unit, 3 total).
 _CHARGES = (("freight", "64", "FRT"), ("insurance", "67", "INS"), ("other", "106", "OTH"))
+#: LOC location function qualifiers (UNTDID 3227), import / export: customs office of entry / exit, port of call
+#: (the last foreign port before China / the next one after it), the domestic area (region of destination / of
+#: production).
+_ENTRY_EXIT_OFFICE = ("41", "42")
+_PORT_OF_CALL = ("125", "61")
+_DOMESTIC_AREA = ("47", "48")
 
 
 def seg(tag: str, *elements: str | list[str]) -> Segment:
@@ -70,11 +78,19 @@ def _nad(qualifier: str, party: Party | None) -> Segment | None:
     return seg("NAD", qualifier, [identifier, scheme, "ZZZ"] if identifier else "", "", party.name_local)
 
 
+def _rec19(transport_mode: str, on: dt.date | None) -> str:
+    """The UN/ECE Recommendation 19 mode of transport of a customs transport mode (运输方式), from the code table's
+    `rec19` attribute: TDT's mode element is Rec. 19, where "2" means rail, not waterway. "" when it has none (a
+    bonded area, say); the customs code itself goes in GIS TRF."""
+    entry = code_entry(Table.TRANSPORT_MODE, transport_mode, on=on) if transport_mode else None
+    return str(entry.attributes.get("rec19", "")) if entry is not None else ""
+
+
 def _amount(value: Decimal | None) -> str:
     return number(value)
 
 
-def _item_segments(item: DeclarationItem) -> list[Segment]:
+def _item_segments(item: DeclarationItem, *, importing: bool) -> list[Segment]:
     currency = item.currency
     segments = [
         seg(
@@ -89,7 +105,7 @@ def _item_segments(item: DeclarationItem) -> list[Segment]:
         seg("LOC", "28", item.destination_country),
     ]
     if item.domestic_area:
-        segments.append(seg("LOC", "ZDA", [item.domestic_area, "", "ZZZ"]))
+        segments.append(seg("LOC", _DOMESTIC_AREA[not importing], [item.domestic_area, "", "ZZZ"]))
     for qualifier, quantity, unit in (
         ("47", item.quantity, item.trade_unit),
         ("ZL1", item.legal_quantity_1, item.legal_unit_1),
@@ -111,11 +127,11 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
         seg("BGM", DOC_IMPORT if importing else DOC_EXPORT, message_id, "9"),
         seg("CST", "", [declaration.trade_mode, "TRM", "ZZZ"], [declaration.levy_nature, "LEV", "ZZZ"]),
         seg("LOC", "22", [declaration.declaring_customs, "", "ZZZ"]),
-        seg("LOC", "41", [declaration.entry_exit_customs, "", "ZZZ"]),
+        seg("LOC", _ENTRY_EXIT_OFFICE[not importing], [declaration.entry_exit_customs, "", "ZZZ"]),
         seg("LOC", "35" if importing else "28", declaration.departure_country),
-        seg("LOC", "ZTC", declaration.trade_country),
+        seg("LOC", "40", declaration.trade_country),
         seg("LOC", "9" if importing else "11", [declaration.departure_port, "", "ZZZ"]),
-        seg("LOC", "ZSP", [declaration.stop_port, "", "ZZZ"]),
+        seg("LOC", _PORT_OF_CALL[not importing], [declaration.stop_port, "", "ZZZ"]),
         seg("LOC", "ZEP", [declaration.entry_exit_port, "", "ZZZ"]),
         seg("LOC", "14", ["", "", "", declaration.goods_location]) if declaration.goods_location else None,
     ]
@@ -131,6 +147,7 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
         seg("GIS", [promises, "PRM", "ZZZ"]),
         seg("GIS", ["Z" if declaration.self_assessment else "N", "SAS", "ZZZ"]),
         seg("GIS", [declaration.transaction_terms, "TRT", "ZZZ"]) if declaration.transaction_terms else None,
+        seg("GIS", [declaration.transport_mode, "TRF", "ZZZ"]) if declaration.transport_mode else None,
     ]
     for field, moa_code, gis_list in _CHARGES:
         mode = getattr(declaration, f"{field}_mode")
@@ -160,8 +177,10 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
         if not declaration.imo_number
         else [declaration.imo_number, "146", "ZZZ", declaration.vessel_name]
     )
-    body.append(seg("TDT", "20", declaration.voyage, declaration.transport_mode, "", "", "", "", vessel))
-    for qualifier, weight in (("AAB", declaration.gross_weight_kg), ("AAA", declaration.net_weight_kg)):
+    mode = [_rec19(declaration.transport_mode, declaration.declaration_date)]
+    body.append(seg("TDT", "20", declaration.voyage, mode, "", "", "", "", vessel))
+    # UNTDID 6313: AAD consignment gross weight, AAC total net weight.
+    for qualifier, weight in (("AAD", declaration.gross_weight_kg), ("AAC", declaration.net_weight_kg)):
         if weight is not None:
             body.append(seg("MEA", "WT", qualifier, ["KGM", number(weight)]))
     if declaration.package_count is not None or declaration.package_type:
@@ -177,7 +196,7 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
     items = sorted(declaration.items.all(), key=lambda i: i.item_number)
     body.append(seg("UNS", "D"))
     for item in items:
-        body.extend(_item_segments(item))
+        body.extend(_item_segments(item, importing=importing))
     body.append(seg("UNS", "S"))
     body.append(seg("CNT", ["5", str(len(items))]))
     kept = [s for s in body if s is not None and not (s.tag == "LOC" and len(s.elements) < 2)]
