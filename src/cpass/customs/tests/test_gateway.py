@@ -142,10 +142,15 @@ def test_the_cusdec_escapes_separators_and_counts_its_segments():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("direction", "office", "port_of_call", "area"), [("import", "41", "125", "47"), ("export", "42", "61", "48")]
+    ("direction", "office", "port_of_call", "area", "licence"),
+    [("import", "41", "125", "47", "IP"), ("export", "42", "61", "48", "EX")],
 )
-def test_the_cusdec_uses_the_untdid_qualifier_of_each_place_weight_and_mode(direction, office, port_of_call, area):
-    declaration = DeclarationFactory.create(direction=direction, stop_port="NLRTM", transport_mode="5")
+def test_the_cusdec_uses_the_untdid_qualifier_of_each_place_weight_mode_and_licence(
+    direction, office, port_of_call, area, licence
+):
+    declaration = DeclarationFactory.create(
+        direction=direction, stop_port="NLRTM", transport_mode="5", licence_number="L-2026-7"
+    )
     DeclarationItemFactory.create(enterprise=declaration.enterprise, declaration=declaration, domestic_area="31222")
     from cpass.customs.gateway.services import _loaded
 
@@ -164,6 +169,7 @@ def test_the_cusdec_uses_the_untdid_qualifier_of_each_place_weight_and_mode(dire
     assert transport.elements[2] in ("4", ["4"])  # UN/ECE Rec. 19: air (customs 5)
     assert any(s.tag == "GIS" and s.elements[0] == ["5", "TRF", "ZZZ"] for s in found)  # the customs code itself
     assert not {"ZTC", "ZSP", "ZDA"} & set(places)
+    assert ["RFF", [licence, "L-2026-7"]] in [[s.tag, s.elements[0]] for s in found]  # 1153: import / export permit
 
 
 def test_recorded_xml_receipts_are_read():

@@ -161,7 +161,7 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
     for qualifier, value in (
         ("CT", declaration.contract_number),
         ("BM", declaration.bill_number),
-        ("IP", declaration.licence_number),
+        ("IP" if importing else "EX", declaration.licence_number),  # 1153: import / export permit identifier
         ("ZRN", declaration.record_number),
     ):
         if value:
