@@ -93,6 +93,36 @@ def test_every_message_shows_its_own_catalogue_translation() -> None:
     assert shown_otherwise == []
 
 
+def test_the_change_log_names_every_object_and_field_in_both_languages() -> None:
+    """The change log shows each audited row's model name, its text and its fields' labels: every one of them is
+    translatable and has its Chinese translation (a field without a verbose_name showed its attribute name, and
+    a model without __str__ "Invitation object (5)")."""
+    from django.db import models
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    from cpass.audit.registry import audited_models
+
+    missing = []
+    with translation.override("zh-hans"):
+        for entry in audited_models():
+            model = entry.model
+            labels = [("model", model._meta.verbose_name)]
+            labels += [
+                (field.name, field.verbose_name)
+                for field in model._meta.concrete_fields
+                if field.name not in entry.exclude and not field.primary_key
+            ]
+            for name, label in labels:
+                if not isinstance(label, Promise):
+                    missing.append(f"{model._meta.label}.{name}: {label!r} is not translatable")
+                elif not re.search(r"[\u4e00-\u9fff]", str(label)) and re.search(r"[a-z]", str(label)):  # UN/LOCODE
+                    missing.append(f"{model._meta.label}.{name}: {label!r} has no Chinese translation")
+            if model.__str__ is models.Model.__str__:
+                missing.append(f"{model._meta.label}: no __str__")
+    assert missing == []
+
+
 def test_openapi_document_is_committed_and_current() -> None:
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
     current = json.loads(json.dumps(api.get_openapi_schema(), default=str))

@@ -41,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     #: A new address waiting for verification; `email` changes only once it is verified.
     pending_email = models.EmailField(_("new e-mail awaiting verification"), blank=True)
-    verification_sent_at = models.DateTimeField(null=True, blank=True)
+    verification_sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("verification sent at"))
     notify_by_email = models.BooleanField(_("e-mail me about activity in my enterprises"), default=True)
     marketing_email = models.BooleanField(_("marketing by e-mail"), default=False)
     marketing_sms = models.BooleanField(_("marketing by SMS"), default=False)
@@ -93,19 +93,23 @@ class ApiToken(models.Model):
     Only a SHA-256 of the secret is stored; the secret is shown once at creation.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    enterprise = models.ForeignKey("organizations.Enterprise", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    enterprise = models.ForeignKey(
+        "organizations.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
     name = models.CharField(_("name"), max_length=100)
     #: First characters of the token, shown in lists so a person can tell tokens apart.
-    prefix = models.CharField(max_length=16, db_index=True)
+    prefix = models.CharField(max_length=16, db_index=True, verbose_name=_("prefix"))
     token_hash = models.CharField(max_length=64, unique=True)
-    scopes = models.JSONField(default=list)
+    scopes = models.JSONField(default=list, verbose_name=_("scopes"))
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

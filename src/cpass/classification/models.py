@@ -113,6 +113,8 @@ class ConfirmedClassification(TenantOwned):
     embedding = models.BinaryField(_("embedding"))
 
     class Meta:
+        verbose_name = _("confirmed classification")
+        verbose_name_plural = _("confirmed classifications")
         ordering = ["-updated_at", "-pk"]
         indexes = [models.Index(fields=["enterprise", "jurisdiction"], name="classif_confirmed_ent_jur")]
 

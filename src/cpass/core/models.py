@@ -104,7 +104,7 @@ class TenantOwned(TimeStampedModel):
     tenant_field: ClassVar[str] = "enterprise"
 
     enterprise = models.ForeignKey(
-        "organizations.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name="enterprise"
+        "organizations.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
     )
 
     objects = TenantManager()

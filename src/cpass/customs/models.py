@@ -132,7 +132,12 @@ class Declaration(TenantOwned):
     #: Why customs returned or held it, or why a person amended or cancelled it (the latest reason).
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -169,10 +174,18 @@ class DeclarationItem(TenantOwned):
     #: Indexes here are few on purpose (a file may bring a million items): the unique item number serves the
     #: declaration's lookups, and the links to goods lines and products, empty on imported items, are indexed
     #: only where they are set.
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="items", db_index=False)
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="items", db_index=False, verbose_name=_("declaration")
+    )
     item_number = models.PositiveSmallIntegerField(_("item"))  # 项号
     goods_line = models.ForeignKey(
-        "shipments.GoodsLine", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        "shipments.GoodsLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("goods line"),
     )
     product = models.ForeignKey(
         "products.Product",
@@ -236,7 +249,9 @@ class DeclarationDocument(TenantOwned):
 
     tenant_module = "customs"
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="documents", verbose_name=_("declaration")
+    )
     code = models.CharField(_("document code"), max_length=4)
     number = models.CharField(_("document number"), max_length=40)
 
@@ -318,7 +333,12 @@ class GatewayReceipt(TimeStampedModel):
     message_format = models.CharField(_("format"), max_length=8, choices=MessageFormat.choices)
     message_id = models.CharField(_("message id"), max_length=64)
     declaration = models.ForeignKey(
-        Declaration, on_delete=models.CASCADE, null=True, blank=True, related_name="receipts"
+        Declaration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("declaration"),
     )
     #: The declaration reference or entry number the receipt named (kept when it matched nothing).
     declaration_key = models.CharField(_("declaration named"), max_length=40, blank=True)

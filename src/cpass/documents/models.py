@@ -40,11 +40,13 @@ class Document(TenantOwned):
     category = models.CharField(_("category"), max_length=32, choices=DocumentCategory.choices)
     description = models.TextField(_("description"), blank=True)
     file = models.FileField(_("file"), upload_to=document_upload_to)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    original_name = models.CharField(max_length=255, verbose_name=_("file name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("file type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
 
     class Meta:
         ordering = ["-created_at"]

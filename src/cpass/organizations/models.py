@@ -49,32 +49,57 @@ class Enterprise(TimeStampedModel):
 class Membership(TimeStampedModel):
     """A user's place in an enterprise, with one role (see docs/permissions.md)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("enterprise")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [models.UniqueConstraint(fields=["enterprise", "user"], name="organizations_membership_unique")]
         ordering = ["enterprise__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
 
 
 class Invitation(TimeStampedModel):
     """An e-mailed, expiring, single-use invitation to join an enterprise with a role."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="invitations")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("enterprise")
+    )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    expires_at = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
-    responded_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING, verbose_name=_("status")
+    )
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("responded at"))
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responded by"),
     )
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class PartnerGrant(TimeStampedModel):
@@ -84,17 +109,30 @@ class PartnerGrant(TimeStampedModel):
     keeps the row (revoked_at) so the history stays auditable.
     """
 
-    grantor = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="grants_given")
-    grantee = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="grants_received")
+    grantor = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="grants_given", verbose_name=_("grantor")
+    )
+    grantee = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="grants_received", verbose_name=_("grantee")
+    )
     module = models.CharField(_("module"), max_length=32)
     access = models.CharField(_("access"), max_length=8, choices=Access.choices)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("granted by")
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
 
     class Meta:
+        verbose_name = _("partner grant")
+        verbose_name_plural = _("partner grants")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -109,3 +147,6 @@ class PartnerGrant(TimeStampedModel):
     def module_label(self) -> str:
         module = MODULES.get(self.module)
         return str(module.label) if module else self.module
+
+    def __str__(self) -> str:
+        return f"{self.grantee} · {self.module} ({self.get_access_display()})"

@@ -138,8 +138,15 @@ class ScreeningMatch(TenantOwned):
 
     tenant_module = "parties"
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="matches")
-    entry = models.ForeignKey(RestrictedEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="matches", verbose_name=_("party"))
+    entry = models.ForeignKey(
+        RestrictedEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("list entry"),
+    )
     list_name = models.CharField(_("list"), max_length=200)
     entry_external_id = models.CharField(_("external id"), max_length=64)
     entry_name = models.CharField(_("listed name"), max_length=300)
@@ -150,9 +157,14 @@ class ScreeningMatch(TenantOwned):
     matched_entry_name = models.CharField(_("listed name matched"), max_length=300)
     status = models.CharField(_("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.OPEN)
     #: Hash of the party's names and the entry's fingerprint when last screened; a change reopens a clearance.
-    basis = models.CharField(max_length=64)
+    basis = models.CharField(max_length=64, verbose_name=_("matched on"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

@@ -25,6 +25,8 @@ class CodeTable(TimeStampedModel):
     code_pattern = models.CharField(_("code pattern"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _("code table")
+        verbose_name_plural = _("code tables")
         ordering = ["key"]
 
     def __str__(self) -> str:
@@ -42,7 +44,7 @@ class CodeEntry(TimeStampedModel):
     never overlap (the loader and the services check it).
     """
 
-    table = models.ForeignKey(CodeTable, on_delete=models.CASCADE, related_name="entries")
+    table = models.ForeignKey(CodeTable, on_delete=models.CASCADE, related_name="entries", verbose_name=_("table"))
     code = models.CharField(_("code"), max_length=32)
     name_en = models.CharField(_("name (English)"), max_length=255)
     name_zh = models.CharField(_("name (Chinese)"), max_length=255)
@@ -52,6 +54,8 @@ class CodeEntry(TimeStampedModel):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
         ordering = ["table", "code", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["table", "code", "valid_from"], name="reference_entry_unique_version"),

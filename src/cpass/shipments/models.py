@@ -86,7 +86,12 @@ class Shipment(TenantOwned):
     atd = models.DateTimeField(_("ATD"), null=True, blank=True)
     ata = models.DateTimeField(_("ATA"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -125,7 +130,9 @@ class GoodsLine(TenantOwned):
 
     tenant_module = "shipments"
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="goods_lines")
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="goods_lines", verbose_name=_("shipment")
+    )
     line_number = models.PositiveIntegerField(_("line"))
     product = models.ForeignKey(
         "products.Product",
@@ -180,7 +187,9 @@ class Container(TenantOwned):
 
     tenant_module = "shipments"
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="containers")
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="containers", verbose_name=_("shipment")
+    )
     number = models.CharField(_("container number"), max_length=11)
     size_type = models.CharField(_("size/type code"), max_length=4, blank=True)
     seals = models.JSONField(_("seal numbers"), default=list, blank=True)
@@ -206,8 +215,12 @@ class ContainerLoad(TenantOwned):
 
     tenant_module = "shipments"
 
-    container = models.ForeignKey(Container, on_delete=models.CASCADE, related_name="loads")
-    goods_line = models.ForeignKey(GoodsLine, on_delete=models.CASCADE, related_name="loads")
+    container = models.ForeignKey(
+        Container, on_delete=models.CASCADE, related_name="loads", verbose_name=_("container")
+    )
+    goods_line = models.ForeignKey(
+        GoodsLine, on_delete=models.CASCADE, related_name="loads", verbose_name=_("goods line")
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=4, null=True, blank=True)
 
     class Meta:
@@ -227,7 +240,9 @@ class Milestone(TenantOwned):
 
     tenant_module = "shipments"
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="milestones")
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("shipment")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
     #: For status rows: the status the shipment moved to.
     status = models.CharField(_("status"), max_length=12, choices=ShipmentStatus.choices, blank=True)
@@ -235,7 +250,12 @@ class Milestone(TenantOwned):
     location = models.CharField(_("place (UN/LOCODE)"), max_length=5, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:

@@ -34,6 +34,8 @@ class Jurisdiction(TimeStampedModel):
     exchange_rate_rule = models.CharField(_("customs exchange-rate rule"), max_length=40, blank=True)
 
     class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -57,11 +59,15 @@ class HsNode(TimeStampedModel):
     edition = models.CharField(_("HS edition"), max_length=10, default="HS2022")
     code = models.CharField(_("code"), max_length=6)
     level = models.CharField(_("level"), max_length=12, choices=HsLevel.choices)
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
     description_en = models.TextField(_("description (English)"))
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
 
     class Meta:
+        verbose_name = _("nomenclature entry")
+        verbose_name_plural = _("nomenclature entries")
         ordering = ["edition", "code"]
         constraints = [models.UniqueConstraint(fields=["edition", "code"], name="tariff_hsnode_unique_code")]
 
@@ -76,7 +82,9 @@ class HsNode(TimeStampedModel):
 class TariffLine(TimeStampedModel):
     """One national commodity code of a jurisdiction, valid from `valid_from` to `valid_to`."""
 
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="lines")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="lines", verbose_name=_("jurisdiction")
+    )
     #: Digits only: 10 for China (8-digit tariff line + 2 statistical digits), 8 or 10 for the US.
     code = models.CharField(_("commodity code"), max_length=14)
     #: China's 3-digit inspection-and-quarantine sub-code (检验检疫编码), empty where none.
@@ -102,6 +110,8 @@ class TariffLine(TimeStampedModel):
     digest = models.CharField(_("content digest"), max_length=32, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("tariff line")
+        verbose_name_plural = _("tariff lines")
         ordering = ["jurisdiction", "code", "ciq_code", "valid_from"]
         constraints = [
             models.UniqueConstraint(
@@ -185,13 +195,17 @@ class DeclarationElements(TimeStampedModel):
     specification (规格型号) is the values joined with "|" in this order.
     """
 
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="element_templates")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="element_templates", verbose_name=_("jurisdiction")
+    )
     code_prefix = models.CharField(_("code prefix"), max_length=14)
     elements = models.JSONField(_("elements"), default=list)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("declaration elements template")
+        verbose_name_plural = _("declaration elements templates")
         ordering = ["jurisdiction", "code_prefix", "valid_from"]
         constraints = [
             models.UniqueConstraint(
