@@ -180,15 +180,19 @@ def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo) -> st
     return str(value)
 
 
-def field_changes(change: ObjectChange, *, tz: tzinfo | None = None) -> list[FieldChange]:
-    """The per-field before → after of a change, with each field's verbose name; times shown in `tz`."""
-    tz = tz or timezone.get_current_timezone()
+#: (related model, primary key as text) -> (its text, its enterprise id when it is tenant-owned).
+ReferencedNames = dict[tuple[type[models.Model], str], tuple[str, int | None]]
+
+
+def _logged_fields(change: ObjectChange) -> list[tuple[str, models.Field[Any, Any] | None]]:
+    """(name, model field or None) of every value the change recorded, in name order, excluded fields left out."""
     model = change.content_type.model_class()
     entry = audited(model) if model is not None else None
-    before = change.before or {}
-    after = change.after or {}
-    rows = []
-    for name in sorted(set(before) | set(after)):
+    names = sorted(set(change.before or {}) | set(change.after or {}))
+    fields = []
+    for name in names:
+        if entry is not None and name in entry.exclude:
+            continue
         field: models.Field[Any, Any] | None = None
         if model is not None:
             try:
@@ -196,16 +200,82 @@ def field_changes(change: ObjectChange, *, tz: tzinfo | None = None) -> list[Fie
             except FieldDoesNotExist:  # a field removed since the change was logged
                 found = None
             field = found if isinstance(found, models.Field) else None
-        if entry is not None and name in entry.exclude:
-            continue
+        fields.append((name, field))
+    return fields
+
+
+def referenced_names(changes: list[ObjectChange]) -> ReferencedNames:
+    """The text of every row the changes' foreign keys point at, one query per related model (a log page names
+    "上海东方进出口贸易有限公司" or "陈静 Chen Jing" instead of ids)."""
+    wanted: dict[type[models.Model], set[Any]] = {}
+    for change in changes:
+        for name, field in _logged_fields(change):
+            if field is None or not field.many_to_one or field.related_model is None:
+                continue
+            related = field.related_model
+            assert isinstance(related, type)
+            for values in (change.before or {}, change.after or {}):
+                if values.get(name) is None:
+                    continue
+                try:
+                    key = related._meta.pk.to_python(values[name])  # type: ignore[union-attr]
+                except ValidationError:  # not an id of that table: shown as it was logged
+                    continue
+                wanted.setdefault(related, set()).add(key)
+    names: ReferencedNames = {}
+    for related, keys in wanted.items():
+        owner = getattr(related, "tenant_field", None)
+        for obj in related._base_manager.filter(pk__in=keys):
+            enterprise_id = getattr(obj, f"{owner}_id", None) if owner else None
+            names[(related, str(obj.pk))] = (str(obj), enterprise_id)
+    return names
+
+
+def _reference(
+    field: models.Field[Any, Any] | None, value: Any, change: ObjectChange, names: ReferencedNames | None
+) -> str | None:
+    """The referenced row's text, or None to show the id: unknown, deleted, or another enterprise's row (the log
+    of one enterprise never shows another's data, even by name)."""
+    if names is None or field is None or not field.many_to_one or value is None:
+        return None
+    found = names.get((field.related_model, str(value)))  # type: ignore[arg-type]
+    if found is None:
+        return None
+    text, enterprise_id = found
+    if enterprise_id is not None and enterprise_id != change.enterprise_id:
+        return None
+    return text
+
+
+def field_changes(
+    change: ObjectChange, *, tz: tzinfo | None = None, names: ReferencedNames | None = None
+) -> list[FieldChange]:
+    """The per-field before → after of a change, with each field's verbose name; times shown in `tz`; foreign
+    keys by the text of the row they point at when `names` (from `referenced_names`) has it."""
+    tz = tz or timezone.get_current_timezone()
+    before = change.before or {}
+    after = change.after or {}
+    rows = []
+    for name, field in _logged_fields(change):
+        shown = []
+        for values in (before, after):
+            value = values.get(name)
+            shown.append(_reference(field, value, change, names) or _display(field, value, tz))
         rows.append(
             FieldChange(
                 name=name,
                 label=field.verbose_name if field is not None else name,
-                before=_display(field, before.get(name), tz),
-                after=_display(field, after.get(name), tz),
+                before=shown[0],
+                after=shown[1],
                 has_before=name in before,
                 has_after=name in after,
             )
         )
     return rows
+
+
+def changes_with_fields(changes: Any, *, tz: tzinfo | None = None) -> list[tuple[ObjectChange, list[FieldChange]]]:
+    """Each change of a page with its field changes, the rows its foreign keys name read in one query per model."""
+    listed = list(changes)
+    names = referenced_names(listed)
+    return [(change, field_changes(change, tz=tz, names=names)) for change in listed]

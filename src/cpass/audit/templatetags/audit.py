@@ -8,15 +8,16 @@ from django import template
 from django.templatetags.tz import do_timezone
 
 from cpass.audit.models import ObjectChange
-from cpass.audit.selectors import FieldChange, field_changes, user_timezone
+from cpass.audit.selectors import FieldChange, changes_with_fields, user_timezone
 
 register = template.Library()
 
 
 @register.filter
-def changed_fields(change: ObjectChange, user: Any) -> list[FieldChange]:
-    """`{% for f in change|changed_fields:request.user %}`: per-field before → after in the user's time zone."""
-    return field_changes(change, tz=user_timezone(user))
+def with_changed_fields(changes: Any, user: Any) -> list[tuple[ObjectChange, list[FieldChange]]]:
+    """`{% for change, fields in changes|with_changed_fields:request.user %}`: each change with its per-field
+    before → after, in the user's time zone, foreign keys by name."""
+    return changes_with_fields(changes, tz=user_timezone(user))
 
 
 @register.filter

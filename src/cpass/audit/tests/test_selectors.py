@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from cpass.accounts.models import ApiToken, User
 from cpass.accounts.tests.factories import UserFactory, make_api_token
-from cpass.audit.models import AccessLog
+from cpass.audit.models import AccessLog, ChangeAction, ObjectChange
 from cpass.audit.selectors import (
     audited_object_for,
+    changes_with_fields,
     enterprise_changes,
     field_changes,
     my_access_log,
@@ -181,3 +182,48 @@ def test_document_row_is_scoped_when_resolved(make_actor, owner, enterprise) -> 
     assert isinstance(
         audited_object_for(actor=make_actor(owner), object_type="DOCUMENTS.Document", object_id=str(doc.pk)), Document
     )
+
+
+def test_foreign_keys_read_as_the_rows_they_name_in_one_query_per_model(
+    enterprise: Enterprise, owner: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for n in range(20):
+        DocumentFactory.create(enterprise=enterprise, title=f"doc {n}", uploaded_by=owner)
+    changes = list(ObjectChange.objects.filter(enterprise=enterprise).select_related("content_type"))
+    with django_assert_max_num_queries(3):  # content types are cached; the enterprise and the user, once each
+        pairs = changes_with_fields(changes)
+    shown = {field.name: field.after for field in pairs[0][1]}
+    assert shown["enterprise"] == enterprise.name
+    assert shown["uploaded_by"] == str(owner)
+
+
+def test_another_enterprises_row_or_a_deleted_one_shows_only_its_id(
+    enterprise: Enterprise, other_enterprise: Enterprise
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from cpass.shipments.models import Milestone
+    from cpass.shipments.tests.factories import ShipmentFactory
+
+    mine = ShipmentFactory.create(enterprise=enterprise)
+    theirs = ShipmentFactory.create(enterprise=other_enterprise)
+    kind = ContentType.objects.get_for_model(Milestone)
+
+    def logged(after: dict[str, object]) -> ObjectChange:
+        return ObjectChange.objects.create(
+            enterprise=enterprise,
+            action=ChangeAction.CREATE,
+            content_type=kind,
+            object_id="1",
+            object_repr="m",
+            after=after,
+        )
+
+    changes = [
+        logged({"shipment": mine.pk}),
+        logged({"shipment": theirs.pk}),
+        logged({"shipment": 10**9}),
+        logged({"shipment": "not an id"}),
+    ]
+    shown = [fields[0].after for _change, fields in changes_with_fields(changes)]
+    assert shown == [str(mine), str(theirs.pk), str(10**9), "not an id"]
