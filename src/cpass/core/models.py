@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,18 @@ if TYPE_CHECKING:
 
 class UnscopedQueryError(RuntimeError):
     """A tenant-owned queryset was evaluated without `for_actor()` or an explicit `unscoped()`."""
+
+
+def created_by_field() -> models.ForeignKey[Any, Any]:
+    """Who created the row; the row outlives the person's account (SET_NULL)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cpass.core.models import TenantOwned, TimeStampedModel
+from cpass.core.models import TenantOwned, TimeStampedModel, created_by_field
 from cpass.customs.choices import (
     ChargeMode,
     Confirmation,
@@ -131,14 +131,7 @@ class Declaration(TenantOwned):
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     #: Why customs returned or held it, or why a person amended or cancelled it (the latest reason).
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

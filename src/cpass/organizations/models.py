@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cpass.core.models import TimeStampedModel
+from cpass.core.models import TimeStampedModel, created_by_field
 from cpass.core.modules import MODULES
 from cpass.organizations.choices import Access, EnterpriseKind, InvitationStatus, Role
 
@@ -28,14 +28,7 @@ class Enterprise(TimeStampedModel):
     address = models.CharField(_("mailing address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     class Meta:
         ordering = ["name"]

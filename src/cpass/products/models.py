@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cpass.core.models import TenantOwned
+from cpass.core.models import TenantOwned, created_by_field
 from cpass.reference.models import localized
 
 #: The jurisdiction whose tariff a product's `hs_code` belongs to (China's 10-digit code).
@@ -48,14 +48,7 @@ class Product(TenantOwned):
     ciq_code = models.CharField(_("CIQ code"), max_length=3, blank=True)
     element_values = models.JSONField(_("declaration elements"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     class Meta:
         ordering = ["sku"]

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cpass.core.models import TenantOwned
+from cpass.core.models import TenantOwned, created_by_field
 from cpass.shipments.choices import Direction, Incoterm, MilestoneKind, ShipmentStatus
 
 
@@ -85,14 +85,7 @@ class Shipment(TenantOwned):
     eta = models.DateTimeField(_("ETA"), null=True, blank=True)
     atd = models.DateTimeField(_("ATD"), null=True, blank=True)
     ata = models.DateTimeField(_("ATA"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = created_by_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
