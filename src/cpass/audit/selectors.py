@@ -223,9 +223,14 @@ def referenced_names(changes: list[ObjectChange]) -> ReferencedNames:
                     continue
                 wanted.setdefault(related, set()).add(key)
     names: ReferencedNames = {}
+    enterprise_ids = {change.enterprise_id for change in changes if change.enterprise_id is not None}
     for related, keys in wanted.items():
+        rows: QuerySet[Any] = related._default_manager.all()
         owner = getattr(related, "tenant_field", None)
-        for obj in related._base_manager.filter(pk__in=keys):
+        if isinstance(rows, TenantQuerySet):
+            # Only the rows of the enterprises whose log this is: another tenant's row is never even read.
+            rows = rows.unscoped().filter(**{f"{owner}_id__in": enterprise_ids})
+        for obj in rows.filter(pk__in=keys):
             enterprise_id = getattr(obj, f"{owner}_id", None) if owner else None
             names[(related, str(obj.pk))] = (str(obj), enterprise_id)
     return names

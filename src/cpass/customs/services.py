@@ -35,7 +35,7 @@ from cpass.customs.choices import (
     TransitionBy,
 )
 from cpass.customs.fields import HEADER_FIELDS, ITEM_FIELDS, STORED_HEADER_FIELDS, DeclarationFields, item_total
-from cpass.customs.gateway.connections import enterprise_gateway
+from cpass.customs.gateway.connections import actor_gateway
 from cpass.customs.itemsheet import bulk
 from cpass.customs.models import (
     Declaration,
@@ -602,7 +602,7 @@ def declaration_transition(*, actor: Actor, declaration_id: int, transition: str
         declaration.submitted_at = timezone.now()
         declaration.declaration_date = timezone.localdate()
         declaration.status_reason = ""
-        declaration.gateway = enterprise_gateway(actor.enterprise_id).name
+        declaration.gateway = actor_gateway(actor=actor).name
     declaration.save()
     _event(
         declaration,

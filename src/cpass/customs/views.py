@@ -369,7 +369,7 @@ def _gateway(actor: Actor, declaration: Declaration) -> dict[str, Any]:
     try:
         gateway = gateway_selectors.declaration_gateway(actor=actor, declaration=declaration)
     except ValidationFailed as exc:  # a connection that is no longer configured: say so
-        return {"name": declaration.gateway, "label": exc.detail, "is_sandbox": False, "missing": True}
+        return {"name": declaration.gateway, "label": exc.detail, "is_sandbox": False}
     return {"name": gateway.name, "label": gateway.label, "is_sandbox": gateway.is_sandbox}
 
 

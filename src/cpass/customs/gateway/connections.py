@@ -10,8 +10,10 @@ docs/customs/gateway.md).
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cpass.core.actor import Actor
 from cpass.core.errors import ValidationFailed
 from cpass.customs.choices import MessageFormat
 from cpass.customs.gateway.base import Gateway
@@ -40,22 +42,32 @@ def platform_default() -> Gateway:
     return gateway_named(settings.CPASS_CUSTOMS_GATEWAY)
 
 
-def chosen_gateway_name(enterprise_id: int | None) -> str:
-    """The name the enterprise chose ("" when it uses the platform's default)."""
+def _chosen_name(connections: QuerySet[CustomsConnection], enterprise_id: int | None) -> str:
     if enterprise_id is None:
         return ""
-    chosen = CustomsConnection.objects.unscoped().filter(enterprise_id=enterprise_id).values_list("gateway", flat=True)
-    return next(iter(chosen), "")
+    return next(iter(connections.filter(enterprise_id=enterprise_id).values_list("gateway", flat=True)), "")
 
 
-def enterprise_gateway(enterprise_id: int | None) -> Gateway:
-    """The connection the enterprise files through. A chosen connection that is no longer configured is an error
-    on "gateway", never a silent switch to another channel."""
-    name = chosen_gateway_name(enterprise_id)
+def _chosen_or_default(name: str) -> Gateway:
+    """The chosen connection, or the platform's default when none was chosen. A chosen connection that is no
+    longer configured is an error on "gateway", never a silent switch to another channel."""
     return gateway_named(name) if name else platform_default()
+
+
+def chosen_gateway_name(*, actor: Actor) -> str:
+    """The name the actor's active enterprise chose ("" when it uses the platform's default), read through
+    tenancy."""
+    return _chosen_name(CustomsConnection.objects.for_actor(actor, "read"), actor.enterprise_id)
+
+
+def actor_gateway(*, actor: Actor) -> Gateway:
+    """The connection the actor's active enterprise files through."""
+    return _chosen_or_default(chosen_gateway_name(actor=actor))
 
 
 def gateway_for(declaration: Declaration) -> Gateway:
     """The connection a submitted declaration goes through: the one it was submitted with (set at submission),
-    else the owner's."""
-    return gateway_named(declaration.gateway) if declaration.gateway else enterprise_gateway(declaration.enterprise_id)
+    else the owner's. For the gateway's background work, by id: unscoped."""
+    if declaration.gateway:
+        return gateway_named(declaration.gateway)
+    return _chosen_or_default(_chosen_name(CustomsConnection.objects.unscoped(), declaration.enterprise_id))

@@ -14,8 +14,8 @@ from cpass.customs.choices import ReceiptState
 from cpass.customs.gateway.base import Gateway
 from cpass.customs.gateway.connections import (
     CONNECTIONS,
+    actor_gateway,
     chosen_gateway_name,
-    enterprise_gateway,
     gateway_named,
     platform_default,
 )
@@ -47,18 +47,19 @@ def declaration_gateway(*, actor: Actor, declaration: Declaration) -> Gateway:
     connection is no longer configured."""
     if declaration.gateway:
         return gateway_named(declaration.gateway)
-    return enterprise_gateway(actor.enterprise_id)
+    return actor_gateway(actor=actor)
 
 
 @dataclass(frozen=True)
 class ConnectionSetting:
     """An enterprise's customs connection: the one in effect, the one chosen ("" = the platform's default, which
-    is `default`) and every connection it may choose."""
+    is `default`), every connection it may choose, and whether the actor may change the choice."""
 
     gateway: Gateway | None
     chosen: str
     default: Gateway
     available: list[Gateway]
+    can_change: bool
 
     @property
     def usable(self) -> bool:
@@ -70,10 +71,15 @@ def customs_connection(*, actor: Actor) -> ConnectionSetting:
     """The active enterprise's customs connection (anyone who may read its declarations may see it)."""
     if not actor.can("customs", "read"):
         raise PermissionDenied(_("You cannot see this enterprise's customs settings."))
-    chosen = chosen_gateway_name(actor.enterprise_id)
+    chosen = chosen_gateway_name(actor=actor)
     default = platform_default()
-    gateway = CONNECTIONS.get(chosen) if chosen else default
-    return ConnectionSetting(gateway=gateway, chosen=chosen, default=default, available=list(CONNECTIONS.values()))
+    return ConnectionSetting(
+        gateway=CONNECTIONS.get(chosen) if chosen else default,
+        chosen=chosen,
+        default=default,
+        available=list(CONNECTIONS.values()),
+        can_change=actor.can("customs", "manage"),
+    )
 
 
 def _require_staff(actor: Actor, *, absent: bool = False) -> None:

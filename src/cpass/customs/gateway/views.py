@@ -50,7 +50,6 @@ def connection(request: HttpRequest) -> HttpResponse:
     changes it."""
     actor = _actor(request)
     setting = selectors.customs_connection(actor=actor)
-    can_manage = actor.can("customs", "manage")
     form = ConnectionForm(request.POST or None, setting=setting)
     status = 200
     if request.method == "POST":
@@ -65,7 +64,7 @@ def connection(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Customs connection saved."))
                 return redirect("customs-gateway:connection")
         status = 422
-    context = {"setting": setting, "form": form, "can_manage": can_manage}
+    context = {"setting": setting, "form": form}
     return render(request, "customs/gateway/connection.html", context, status=status)
 
 
