@@ -130,7 +130,8 @@ def _floor(jurisdiction_id: int, records: list[Any]) -> float:
     """Seconds to insert the importer's own prepared tuples with the bare bulk path, into emptied tables."""
     from django.db import connection, transaction
 
-    from cpass.tariff.importers import LineWriter, bulk_insert
+    from cpass.imports.bulk import insert_rows
+    from cpass.tariff.importers import LineWriter
     from cpass.tariff.models import DutyRate, TariffLine
 
     _empty(jurisdiction_id)
@@ -150,14 +151,13 @@ def _floor(jurisdiction_id: int, records: list[Any]) -> float:
         "updated_at",
     )
     table = connection.ops.quote_name(TariffLine._meta.db_table)
-    rate_table = connection.ops.quote_name(DutyRate._meta.db_table)
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        bulk_insert(cursor, table, line_columns, line_rows)
+        insert_rows(TariffLine, line_columns, line_rows)
         cursor.execute(f"SELECT min(id) FROM {table} WHERE jurisdiction_id = %s", [jurisdiction_id])  # noqa: S608
         first = cursor.fetchone()[0]
         rate_rows = [(first + index, *rate) for index, r in enumerate(records) for rate in r.rates]
-        bulk_insert(cursor, rate_table, LineWriter.RATE_COLUMNS, rate_rows)
+        insert_rows(DutyRate, LineWriter.RATE_COLUMNS, rate_rows)
     elapsed = time.perf_counter() - start
     _empty(jurisdiction_id)
     return elapsed

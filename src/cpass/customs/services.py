@@ -36,7 +36,6 @@ from cpass.customs.choices import (
 )
 from cpass.customs.fields import HEADER_FIELDS, ITEM_FIELDS, STORED_HEADER_FIELDS, DeclarationFields, item_total
 from cpass.customs.gateway.connections import actor_gateway
-from cpass.customs.itemsheet import bulk
 from cpass.customs.models import (
     Declaration,
     DeclarationDocument,
@@ -45,6 +44,7 @@ from cpass.customs.models import (
     GatewayReceipt,
 )
 from cpass.customs.rules import ValidationReport, validate_declaration
+from cpass.imports import bulk
 from cpass.parties.selectors import usable_party_id
 from cpass.products.models import Product
 from cpass.reference.selectors import entries
@@ -676,7 +676,7 @@ def declaration_continuations(*, actor: Actor, declaration: Declaration, count: 
     """`count` new draft declarations continuing `declaration` (续页): its header and containers copied,
     `split_from` it, each with its "prepared" and "split" events and its change-log row; the new ids in order.
 
-    Written as prepared rows in bulk (cpass.customs.itemsheet.bulk): an import of a million items makes twenty
+    Written as prepared rows in bulk (cpass.imports.bulk): an import of a million items makes twenty
     thousand of them. The caller holds the declaration (locked, a draft, writable by the actor)."""
     _require_customs_write(actor, declaration.enterprise_id)
     if count < 1:

@@ -3,11 +3,12 @@ restricted-party lists, products.
 
 An `Importer` names its columns, turns one row into a value (`parse`) or raises `RowError`, and
 writes batches of values (`write`). `run_import` streams CSV (UTF-8 or GB18030, as Excel in
-China saves it), XLSX (openpyxl read-only) or JSON (a top-level array, parsed by ijson) in
-constant memory, checks every row, collects row-level issues with their line numbers, and
+China saves it), XLSX (the first sheet, read by `xlsx.py`) or JSON (a top-level array, parsed by
+ijson) in constant memory, checks every row, collects row-level issues with their line numbers, and
 commits all-or-nothing by default: one bad row and nothing is written. Whole-file problems
 (undecodable text, missing columns, merged cells, formulas) raise `FileRejected` before a row
-is written.
+is written. The run is one transaction; on PostgreSQL, importers writing with `bulk.insert_rows` have
+their COPYs sent from a writer thread while the next rows are checked (`bulk.write_behind`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from cpass.core.actor import Actor
 from cpass.core.errors import Message, ValidationFailed
+from cpass.imports.bulk import write_behind
 
 T = TypeVar("T")
 
@@ -385,7 +387,7 @@ def run_import(
         rows = _json_rows(source, importer.columns)
 
     result = ImportResult()
-    with transaction.atomic():
+    with transaction.atomic(), write_behind():
         first = next(rows, None)
         if first is None:
             raise FileRejected.because(_("The file is empty."))

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cpass.core.errors import ValidationFailed
+from cpass.imports import bulk
 from cpass.imports.framework import Column, Importer, Option, RowError, RowIssue, register
 from cpass.reference.models import CodeEntry
 from cpass.reference.tables import Table
@@ -128,8 +129,8 @@ class LineWriter:
 
     At the first write it reads the jurisdiction's stored versions once ((code, CIQ) -> valid_from,
     valid_to, id, digest): that snapshot decides insert / update / unchanged for every batch and is
-    the "before" of the overlap check. New lines get their ids without a read-back on PostgreSQL
-    (taken from the sequence, then COPY) and with one range read per batch on SQLite.
+    the "before" of the overlap check. New lines get their ids from the table's sequence before they are
+    inserted (`bulk.reserve_ids`), so their rates need no read-back.
     """
 
     LINE_COLUMNS = (
@@ -253,40 +254,17 @@ class LineWriter:
                     )
                 for pk, record in changed:
                     _add_to_set(by_set, record, pk)
-            if inserts:
-                for pk, record in zip(self._insert_lines(cursor, inserts), fresh, strict=True):
-                    _add_to_set(by_set, record, pk)
+            ids = bulk.reserve_ids(TariffLine, len(inserts)) if inserts else []
+            for pk, record in zip(ids, fresh, strict=True):
+                _add_to_set(by_set, record, pk)
             if by_set:
-                insert_rates(cursor, self.rate_table, by_set.values())
+                # Before the new lines (their foreign key is checked at commit): the shared rates' statements run
+                # while no COPY is out, then the lines go behind the remaining rates (bulk.write_behind).
+                insert_rates(cursor, by_set.values())
+            if inserts:
+                rows = [(pk, *row) for pk, row in zip(ids, inserts, strict=True)]
+                bulk.insert_rows(TariffLine, ("id", *self.INSERT_COLUMNS), rows)
         return len(inserts) + len(updates)
-
-    def _insert_lines(self, cursor: Any, rows: list[tuple[Any, ...]]) -> list[int]:
-        """Insert new lines (INSERT_COLUMNS tuples); return their ids in the order of `rows`."""
-        if connection.vendor == "postgresql":
-            # Take the ids from the column's sequence first, so COPY needs no RETURNING nor a read-back.
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [TariffLine._meta.db_table, len(rows)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-            bulk_insert(
-                cursor,
-                self.line_table,
-                ("id", *self.INSERT_COLUMNS),
-                [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
-            )
-            return ids
-        # Elsewhere (SQLite): read back the rows above the highest id before the insert, by key.
-        cursor.execute(f"SELECT max(id) FROM {self.line_table}")  # noqa: S608 - constant table name
-        mark = cursor.fetchone()[0] or 0
-        bulk_insert(cursor, self.line_table, self.INSERT_COLUMNS, rows)
-        cursor.execute(
-            f"SELECT code, ciq_code, {self._date_sql('valid_from')}, id FROM {self.line_table} "  # noqa: S608 - constant names
-            "WHERE jurisdiction_id = %s AND id > %s",
-            [self.jurisdiction.pk, mark],
-        )
-        inserted = {(code, ciq, str(valid_from)): pk for code, ciq, valid_from, pk in cursor.fetchall()}
-        return [inserted[(row[1], row[2], row[3])] for row in rows]
 
     def overlaps(self) -> list[RowIssue]:
         """Versions of one code + CIQ code whose periods overlap, in the file or against the database."""
@@ -349,8 +327,8 @@ def _add_to_set(by_set: dict[str, tuple[tuple[RateRow, ...], list[int]]], record
 SHARED_RATE_LINES = 16
 
 
-def insert_rates(cursor: Any, table: str, sets: Iterable[tuple[tuple[RateRow, ...], list[int]]]) -> None:
-    """Insert the rates of lines into `table` (DutyRate's): each rate set's rows for each of its line ids.
+def insert_rates(cursor: Any, sets: Iterable[tuple[tuple[RateRow, ...], list[int]]]) -> None:
+    """Insert the rates of lines: each rate set's rows for each of its line ids.
 
     A schedule repeats a few hundred rates over 100,000 lines, so a rate shared by many lines goes in
     with one INSERT … SELECT over the line ids (a JSON array on SQLite, an array on PostgreSQL) instead
@@ -367,6 +345,7 @@ def insert_rates(cursor: Any, table: str, sets: Iterable[tuple[tuple[RateRow, ..
                 shared.extend(pks)
     columns = LineWriter.RATE_COLUMNS
     names = ", ".join(columns)
+    table = connection.ops.quote_name(DutyRate._meta.db_table)
     if connection.vendor == "postgresql":  # the casts follow RATE_COLUMNS
         select = "SELECT unnest(%s::bigint[]), %s, %s, %s, %s::numeric, %s::numeric, %s, %s, %s, %s, %s::boolean"
     elif connection.vendor == "sqlite" and connection.features.supports_json_field:
@@ -381,20 +360,7 @@ def insert_rates(cursor: Any, table: str, sets: Iterable[tuple[tuple[RateRow, ..
             cursor.execute(f"INSERT INTO {table} ({names}) {select}", params)  # noqa: S608 - constant names
         else:
             rows.extend((pk, *rate) for pk in pks)
-    if rows:
-        bulk_insert(cursor, table, columns, rows)
-
-
-def bulk_insert(cursor: Any, table: str, columns: Iterable[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert prepared tuples: COPY on PostgreSQL, one executemany elsewhere (SQLite)."""
-    names = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join(["%s"] * len(rows[0]))
-    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+    bulk.insert_rows(DutyRate, columns, rows)
 
 
 def _period_text(valid_from: str, valid_to: str | None) -> str:

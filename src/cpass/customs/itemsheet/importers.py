@@ -28,10 +28,10 @@ from django.utils.translation import gettext_lazy
 from cpass.core.errors import ValidationFailed
 from cpass.customs.choices import EDITABLE, MAX_ITEMS
 from cpass.customs.fields import DeclarationFields
-from cpass.customs.itemsheet import bulk
 from cpass.customs.models import Declaration, DeclarationItem
 from cpass.customs.services import declaration_continuations, declaration_day, item_values
 from cpass.fx.selectors import customs_rate
+from cpass.imports import bulk
 from cpass.imports.framework import Column, Importer, Option, RowError, register
 from cpass.products.elements import SEPARATOR, split_specification
 from cpass.products.models import HS_JURISDICTION

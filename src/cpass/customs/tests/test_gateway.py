@@ -149,9 +149,28 @@ def test_the_cusdec_uses_the_untdid_qualifier_of_each_place_weight_mode_and_lice
     direction, office, port_of_call, area, licence
 ):
     declaration = DeclarationFactory.create(
-        direction=direction, stop_port="NLRTM", transport_mode="5", licence_number="L-2026-7"
+        direction=direction,
+        stop_port="NLRTM",
+        transport_mode="5",
+        licence_number="L-2026-7",
+        freight_mode="total",
+        freight_value=Decimal("800"),
+        freight_currency="USD",
+        insurance_mode="rate",
+        insurance_value=Decimal("0.3"),
+        other_mode="total",
+        other_value=Decimal("120"),
+        other_currency="USD",
     )
-    DeclarationItemFactory.create(enterprise=declaration.enterprise, declaration=declaration, domestic_area="31222")
+    DeclarationItemFactory.create(
+        enterprise=declaration.enterprise,
+        declaration=declaration,
+        domestic_area="31222",
+        quantity=Decimal("10"),
+        unit_price=Decimal("5"),
+        total_price=Decimal("50"),
+        currency="USD",
+    )
     from cpass.customs.gateway.services import _loaded
 
     message = sandbox.SandboxGateway("sandbox-edifact", MessageFormat.EDIFACT).build(
@@ -166,7 +185,19 @@ def test_the_cusdec_uses_the_untdid_qualifier_of_each_place_weight_mode_and_lice
     weights = {s.elements[1]: s.elements[2] for s in found if s.tag == "MEA"}
     assert weights == {"AAD": ["KGM", "1200"], "AAC": ["KGM", "1000"]}  # 6313: consignment gross, total net
     transport = next(s for s in found if s.tag == "TDT")
+    assert transport.elements[0] == "11"  # 8051: transport at the border
     assert transport.elements[2] in ("4", ["4"])  # UN/ECE Rec. 19: air (customs 5)
+    amounts = {s.elements[0][0]: s.elements[0][1:] for s in found if s.tag == "MOA"}
+    # 5025: freight charge, insurance amount (a rate: no currency), other costs; unit price, invoice item amount.
+    assert amounts == {
+        "64": ["800", "USD"],
+        "67": ["0.3"],
+        "160": ["120", "USD"],
+        "146": ["5", "USD"],
+        "38": ["50", "USD"],
+    }
+    assert [s.elements[0][:2] for s in found if s.tag == "QTY"][0] == ["47", "10"]  # 6063: invoiced quantity
+    assert [s.elements[0] for s in found if s.tag == "CNT"] == [["5", "1"]]  # 6069: customs item detail lines
     assert any(s.tag == "GIS" and s.elements[0] == ["5", "TRF", "ZZZ"] for s in found)  # the customs code itself
     assert not {"ZTC", "ZSP", "ZDA"} & set(places)
     assert ["RFF", [licence, "L-2026-7"]] in [[s.tag, s.elements[0]] for s in found]  # 1153: import / export permit

@@ -31,8 +31,13 @@ SYNTAX = ["UNOW", "4"]
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 #: BGM document name codes (UNTDID 1001): goods declaration for importation / exportation; customs response.
 DOC_IMPORT, DOC_EXPORT, DOC_RESPONSE = "929", "830", "962"
-#: MOA qualifiers of the three charges and the GIS list naming how each is given (mark 1 rate, 2 per unit, 3 total).
-_CHARGES = (("freight", "64", "FRT"), ("insurance", "67", "INS"), ("other", "106", "OTH"))
+#: MOA qualifiers (UNTDID 5025) of the three charges: 64 freight charge, 67 insurance amount, 160 other costs (杂费;
+#: 5025's definition leaves packing out, which China's 杂费 may hold: a counterpart's guide may ask otherwise); and
+#: the GIS list naming how each is given (mark 1 rate, 2 per unit, 3 total).
+_CHARGES = (("freight", "64", "FRT"), ("insurance", "67", "INS"), ("other", "160", "OTH"))
+#: TDT transport stage (UNTDID 8051) 11, at border: the declaration names the means of transport that carries the
+#: goods across China's border (进出境运输工具) and its mode (运输方式).
+_AT_BORDER = "11"
 #: LOC location function qualifiers (UNTDID 3227), import / export: customs office of entry / exit, port of call
 #: (the last foreign port before China / the next one after it), the domestic area (region of destination / of
 #: production).
@@ -178,7 +183,7 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
         else [declaration.imo_number, "146", "ZZZ", declaration.vessel_name]
     )
     mode = [_rec19(declaration.transport_mode, declaration.declaration_date)]
-    body.append(seg("TDT", "20", declaration.voyage, mode, "", "", "", "", vessel))
+    body.append(seg("TDT", _AT_BORDER, declaration.voyage, mode, "", "", "", "", vessel))
     # UNTDID 6313: AAD consignment gross weight, AAC total net weight.
     for qualifier, weight in (("AAD", declaration.gross_weight_kg), ("AAC", declaration.net_weight_kg)):
         if weight is not None:

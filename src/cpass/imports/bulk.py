@@ -1,0 +1,234 @@
+"""Bulk writes of prepared rows for importers: ids reserved up front, rows sent with COPY (PostgreSQL) or one
+executemany (SQLite), the change log written the same way, and on PostgreSQL the COPYs sent from a writer thread
+while the importer reads and checks the next rows (`write_behind`).
+
+Why not `bulk_create` and `audit.registry.record_bulk`: on PostgreSQL Django 5.2 sends a bulk insert as arrays
+(UNNEST) that psycopg's client-side binding quotes element by element in Python, a regular-expression callback
+per quote character; the change log's JSON is all quotes. A million items took minutes that way; COPY of
+plain tuples takes seconds (bench/declaration_items.py). The rows written are the same: ids from the table's
+own sequence, timestamps as the ORM writes them, and change-log rows exactly as `record_bulk` makes them (a
+test compares them).
+
+Why a writer thread: the server takes about as long to store a batch (its rows, their indexes, their change
+log) as Python takes to read and check it, and a COPY returns only when the server is done. Sent from a
+thread, the COPY goes on while the next batch is checked: the declaration-item import of a million lines went
+from 18.8k to 22-23k lines/s on 2 cores (bench/declaration_items.py). SQLite stores rows inside this process,
+one row per call with the GIL taken back each time, so there the insert stays in the calling thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from cpass.audit import registry
+from cpass.audit.models import ObjectChange
+
+#: COPYs queued in the writer thread at most; the importing thread waits for the oldest beyond it.
+MAX_PENDING = 4
+#: How often (seconds) Python hands the GIL to a waiting thread while a writer runs; 5 ms by default. The writer
+#: lets the GIL go at every wait for the socket and must get it back from the importing thread, which holds it
+#: while it checks rows: at 5 ms a turn the server ran dry between turns (18.8k lines/s, no gain); at 0.5 ms the
+#: writer keeps it fed (22-23k). 0.1 ms and 1 ms measured slower. Restored when the last writer stops.
+WRITER_SWITCH_INTERVAL = 0.0005
+
+_local = threading.local()
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.0
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert tuples (values as the columns store them: JSON as text, times from `db_time`). Inside
+    `write_behind` on PostgreSQL the COPY is queued to the writer thread and this returns at once; `rows` must
+    not change afterwards."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    writer: _Writer | None = getattr(_local, "writer", None)
+    if writer is not None and writer.database is connection:
+        writer.copy(statement, rows)
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+
+
+@contextmanager
+def write_behind() -> Iterator[None]:
+    """Within the block, `insert_rows` on PostgreSQL COPYs from a writer thread on this thread's connection, in
+    order. Every other query this thread sends meanwhile (through Django) first waits for the queued COPYs and
+    raises the first one's error, if one failed; leaving the block waits the same way, so the transaction around
+    it commits or rolls back only after every row reached the server. Elsewhere, and nested, it changes nothing.
+    Use it inside the transaction (`transaction.atomic()`), around code that writes with `insert_rows`.
+    """
+    if connection.vendor != "postgresql" or getattr(_local, "writer", None) is not None:
+        yield
+        return
+    connection.ensure_connection()
+    writer = _Writer(connection)
+    _local.writer = writer
+    _faster_switches(True)
+    try:
+        with connection.execute_wrapper(writer.before_query):
+            yield
+        writer.drain()
+    except BaseException:
+        writer.drain(quiet=True)
+        raise
+    finally:
+        _local.writer = None
+        _faster_switches(False)
+        writer.close()
+
+
+class _Writer:
+    """One thread sending queued COPYs on the importing thread's psycopg connection."""
+
+    def __init__(self, database: BaseDatabaseWrapper) -> None:
+        self.database = database
+        self.raw = database.connection
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpass-copy")
+        self.pending: deque[Future[None]] = deque()
+
+    def copy(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        while len(self.pending) >= MAX_PENDING:
+            self._wait(self.pending.popleft())
+        self.pending.append(self.executor.submit(self._copy, statement, rows))
+
+    def _copy(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        with self.database.wrap_database_errors, self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _wait(self, job: Future[None]) -> None:
+        try:
+            job.result()
+        except BaseException:
+            self.drain(quiet=True)  # the transaction failed: the COPYs after it fail too, and are not reported
+            raise
+
+    def drain(self, *, quiet: bool = False) -> None:
+        """Wait for every queued COPY; raise the first failure unless `quiet`."""
+        while self.pending:
+            job = self.pending.popleft()
+            try:
+                job.result()
+            except BaseException:
+                if not quiet:
+                    self.drain(quiet=True)
+                    raise
+
+    def before_query(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if self.pending:
+            self.drain()
+        return execute(sql, params, many, context)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+
+def _faster_switches(on: bool) -> None:
+    """Set WRITER_SWITCH_INTERVAL while at least one writer runs in the process; restore the interval after."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if on:
+            if _switch_users == 0:
+                _switch_saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(_switch_saved, WRITER_SWITCH_INTERVAL))
+            _switch_users += 1
+        else:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`'s table, taken from its sequence (PostgreSQL) or its AUTOINCREMENT
+    counter (SQLite), so that no other insert can take them. Call it inside the transaction."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        # SQLite: this UPDATE is a write, so the transaction holds the database's write lock from here on and
+        # the counter cannot move under us.
+        cursor.execute("UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s", [count, table])
+        if cursor.rowcount == 0:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            last = cursor.fetchone()[0]
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        end = cursor.fetchone()[0]
+    return list(range(end - count + 1, end + 1))
+
+
+def db_time(moment: Any) -> Any:
+    """An aware datetime as the ORM sends it to this database (naive UTC text on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+_CHANGE_COLUMNS = (
+    "time",
+    "user_id",
+    "user_repr",
+    "enterprise_id",
+    "actor_enterprise_id",
+    "request_id",
+    "action",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+)
+
+
+def log_created(model: type[models.Model], created: Iterable[tuple[int, int | None, str, dict[str, Any] | str]]) -> int:
+    """Change-log rows for new rows of `model` written without save(): (id, enterprise id, repr, snapshot as a
+    dict or as its JSON text), as `registry.record_bulk` would write them."""
+    entry = registry.audited(model)
+    if entry is None:
+        return 0
+    author = registry.change_author()
+    content_type_id = ContentType.objects.get_for_model(entry.model).pk
+    now = db_time(timezone.now())
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    rows = [
+        (
+            now,
+            author.user_id,
+            author.user_repr,
+            enterprise_id,
+            author.actor_enterprise_id,
+            author.request_id,
+            "create",
+            content_type_id,
+            str(pk),
+            text[:300],
+            None,
+            after if isinstance(after, str) else dumps(after),
+        )
+        for pk, enterprise_id, text, after in created
+    ]
+    insert_rows(ObjectChange, _CHANGE_COLUMNS, rows)
+    return len(rows)
