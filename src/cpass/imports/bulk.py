@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tu
     table = connection.ops.quote_name(model._meta.db_table)
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     writer: _Writer | None = getattr(_local, "writer", None)
-    if writer is not None and writer.database is connection:
+    if writer is not None:
         writer.copy(statement, rows)
         return
     with connection.cursor() as cursor:
@@ -83,7 +83,7 @@ def write_behind() -> Iterator[None]:
         yield
         return
     connection.ensure_connection()
-    writer = _Writer(connection)
+    writer = _Writer(connections[DEFAULT_DB_ALIAS])  # this thread's own wrapper, not the per-thread proxy
     _local.writer = writer
     _faster_switches(True)
     try:
