@@ -1,9 +1,9 @@
 """Tariff loader speed: lines/s of the `tariff` importer on a generated 100,000-line China-format CSV
 and of the `us-hts` importer on the US schedule in ../shared/data, each next to its floor.
 
-The floor inserts the very tuples our importer prepared (lines, then their rates) with one
-executemany (SQLite) or COPY (PostgreSQL) and nothing else: no file reading, parsing, checks or
-upsert logic. Ratio = ours / floor (1.0: as fast as the bare insert; lower: slower).
+The floor inserts the very tuples our importer prepared (the distinct rate sets with their rates, then the
+lines pointing to them) with one executemany (SQLite) or COPY (PostgreSQL) per table and nothing else: no file
+reading, parsing, checks or upsert logic. Ratio = ours / floor (1.0: as fast as the bare insert; lower: slower).
 
     .venv/bin/python -m bench.tariff_loader                     # SQLite
     CPASS_DATABASE_URL=postgresql://.../cpass_bench .venv/bin/python -m bench.tariff_loader
@@ -86,19 +86,21 @@ def _units() -> None:
 
 
 def _empty(jurisdiction_id: int) -> None:
-    """Delete a jurisdiction's lines and rates with two statements (not the ORM's cascade collector)."""
+    """Delete a jurisdiction's lines, then the rate sets no line uses (with their rates), with three statements
+    (not the ORM's cascade collector), so the next load stores its sets again."""
     from django.db import connection, transaction
 
-    from cpass.tariff.models import DutyRate, TariffLine
+    from cpass.tariff.models import DutyRate, RateSet, TariffLine
 
     line_table = connection.ops.quote_name(TariffLine._meta.db_table)
     rate_table = connection.ops.quote_name(DutyRate._meta.db_table)
+    set_table = connection.ops.quote_name(RateSet._meta.db_table)
+    used = f"SELECT rate_set_id FROM {line_table} WHERE rate_set_id IS NOT NULL"  # noqa: S608
+    unused = f"SELECT id FROM {set_table} WHERE id NOT IN ({used})"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {rate_table} WHERE line_id IN (SELECT id FROM {line_table} WHERE jurisdiction_id = %s)",  # noqa: S608
-            [jurisdiction_id],
-        )
         cursor.execute(f"DELETE FROM {line_table} WHERE jurisdiction_id = %s", [jurisdiction_id])  # noqa: S608
+        cursor.execute(f"DELETE FROM {rate_table} WHERE rate_set_id IN ({unused})")  # noqa: S608
+        cursor.execute(f"DELETE FROM {set_table} WHERE id IN ({unused})")  # noqa: S608
 
 
 def _load(kind: str, path: Path, options: dict[str, str]) -> tuple[float, int, Any]:
@@ -127,37 +129,33 @@ def _prepared(kind: str, path: Path, options: dict[str, str]) -> tuple[int, list
 
 
 def _floor(jurisdiction_id: int, records: list[Any]) -> float:
-    """Seconds to insert the importer's own prepared tuples with the bare bulk path, into emptied tables."""
-    from django.db import connection, transaction
+    """Seconds to insert the importer's own prepared tuples (its rate sets with their rates, then its lines) with
+    the bare bulk path, into emptied tables. Ids and set keys are prepared before the timing."""
+    from django.db import transaction
 
-    from cpass.imports.bulk import insert_rows
+    from cpass.imports.bulk import insert_rows, reserve_ids
     from cpass.tariff.importers import LineWriter
-    from cpass.tariff.models import DutyRate, TariffLine
+    from cpass.tariff.models import DutyRate, RateSet, TariffLine
+    from cpass.tariff.rates import rate_set_key
 
     _empty(jurisdiction_id)
     now = "2025-01-01T00:00:00+00:00"
+    with transaction.atomic():
+        keys = {r.rates_repr or repr(r.rates): r.rates for r in records if r.rates}
+        set_ids = dict(zip(keys, reserve_ids(RateSet, len(keys)), strict=True))
+    set_rows = [(set_ids[text], rate_set_key(rates)) for text, rates in keys.items()]
+    rate_rows = [(set_ids[text], *rate) for text, rates in keys.items() for rate in rates]
     line_rows = [
         (jurisdiction_id, r.code, r.ciq_code, r.valid_from, r.valid_to, r.description_en, r.description_zh, r.unit_1,
-         r.unit_2, r.vat_rate, r.supervision_conditions, r.inspection_categories, r.hs_edition, r.source, "", now, now)
+         r.unit_2, r.vat_rate, r.supervision_conditions, r.inspection_categories, r.hs_edition, r.source, "", now, now,
+         set_ids.get(r.rates_repr or repr(r.rates)) if r.rates else None)
         for r in records
     ]  # fmt: skip
-    line_columns = (
-        "jurisdiction_id",
-        "code",
-        "ciq_code",
-        "valid_from",
-        *LineWriter.LINE_COLUMNS,
-        "created_at",
-        "updated_at",
-    )
-    table = connection.ops.quote_name(TariffLine._meta.db_table)
     start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        insert_rows(TariffLine, line_columns, line_rows)
-        cursor.execute(f"SELECT min(id) FROM {table} WHERE jurisdiction_id = %s", [jurisdiction_id])  # noqa: S608
-        first = cursor.fetchone()[0]
-        rate_rows = [(first + index, *rate) for index, r in enumerate(records) for rate in r.rates]
+    with transaction.atomic():
+        insert_rows(RateSet, ("id", "key"), set_rows)
         insert_rows(DutyRate, LineWriter.RATE_COLUMNS, rate_rows)
+        insert_rows(TariffLine, LineWriter.INSERT_COLUMNS, line_rows)
     elapsed = time.perf_counter() - start
     _empty(jurisdiction_id)
     return elapsed
@@ -243,8 +241,9 @@ def run() -> list[Figure]:
                 fresh.append(seconds)
                 if _round < repeat - 1:
                     _empty(us_id)
-            unparsed = DutyRate.objects.filter(line__jurisdiction__code="US", unparsed=True).count()
-            total = DutyRate.objects.filter(line__jurisdiction__code="US").count()
+            us_rates = DutyRate.objects.filter(rate_set__lines__jurisdiction__code="US")  # each line's, as loaded
+            unparsed = us_rates.filter(unparsed=True).count()
+            total = us_rates.count()
             figures.append(
                 _figure(
                     f"us-hts {written} lines, fresh ({connection.vendor})",

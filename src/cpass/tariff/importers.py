@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -36,7 +36,16 @@ from cpass.imports import bulk
 from cpass.imports.framework import Column, Importer, Option, RowError, RowIssue, register
 from cpass.reference.models import CodeEntry
 from cpass.reference.tables import Table
-from cpass.tariff.models import DeclarationElements, DutyRate, HsLevel, HsNode, Jurisdiction, RateKind, TariffLine
+from cpass.tariff.models import (
+    DeclarationElements,
+    DutyRate,
+    HsLevel,
+    HsNode,
+    Jurisdiction,
+    RateKind,
+    RateSet,
+    TariffLine,
+)
 from cpass.tariff.rates import (
     AgreementRate,
     ParsedRate,
@@ -46,6 +55,7 @@ from cpass.tariff.rates import (
     parse_rate,
     parse_us_rate,
     parse_us_special,
+    rate_set_key,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,8 +65,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: (kind, agreement, origins, ad_valorem, amount, currency, unit, combination, text, unparsed)
 RateRow = tuple[str, str, str, str | None, str | None, str, str, str, str, bool]
 #: A line's rate rows and their repr, made once per distinct set (a schedule repeats a few hundred).
-RateSet = tuple[tuple[RateRow, ...], str]
+ParsedRates = tuple[tuple[RateRow, ...], str]
 
+#: PostgreSQL advisory lock taken by a tariff load's first write ("tarf").
+LOAD_LOCK = 0x74617266
 #: Bound of the importers' per-run memo tables (rate texts, field combinations): past it they start again.
 MEMO_LIMIT = 50_000
 
@@ -96,7 +108,7 @@ class LineRecord(NamedTuple):
         return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
-def rate_set(rows: tuple[RateRow, ...]) -> RateSet:
+def parsed_rates(rows: tuple[RateRow, ...]) -> ParsedRates:
     return (rows, repr(rows))
 
 
@@ -130,7 +142,8 @@ class LineWriter:
     At the first write it reads the jurisdiction's stored versions once ((code, CIQ) -> valid_from,
     valid_to, id, digest): that snapshot decides insert / update / unchanged for every batch and is
     the "before" of the overlap check. New lines get their ids from the table's sequence before they are
-    inserted (`bulk.reserve_ids`), so their rates need no read-back.
+    inserted (`bulk.reserve_ids`). A line points to the `RateSet` of its rates: the sets already stored are read
+    once too (by key), and a set not yet stored is written with its rates the first time a line needs it.
     """
 
     LINE_COLUMNS = (
@@ -147,7 +160,7 @@ class LineWriter:
         "digest",
     )
     RATE_COLUMNS = (
-        "line_id",
+        "rate_set_id",
         "kind",
         "agreement",
         "origin_countries",
@@ -159,12 +172,29 @@ class LineWriter:
         "text",
         "unparsed",
     )
-    INSERT_COLUMNS = ("jurisdiction_id", "code", "ciq_code", "valid_from", *LINE_COLUMNS, "created_at", "updated_at")
+    INSERT_COLUMNS = (
+        "jurisdiction_id",
+        "code",
+        "ciq_code",
+        "valid_from",
+        *LINE_COLUMNS,
+        "created_at",
+        "updated_at",
+        "rate_set_id",
+    )
+    #: Rate set and line ids are reserved this many at a time (unused ones stay gaps in the sequences): each
+    #: reservation is a query, which waits for the COPYs being sent (bulk.write_behind).
+    SET_IDS = 1024
+    LINE_IDS = 50_000
 
     def __init__(self, jurisdiction: Jurisdiction) -> None:
         self.jurisdiction = jurisdiction
         self.line_table = connection.ops.quote_name(TariffLine._meta.db_table)
-        self.rate_table = connection.ops.quote_name(DutyRate._meta.db_table)
+        #: Stored rate sets by key (read at the first write), and by the repr of a record's rates (this run's).
+        self.sets_by_key: dict[str, int] = {}
+        self.sets_by_repr: dict[str, int] = {}
+        self.free_set_ids: list[int] = []
+        self.free_line_ids: list[int] = []
         #: (code, ciq) -> (valid_from, valid_to, line) of the file's first version, for the overlap check;
         #: further versions of the same code in `more` (a plain tuple each: fewer objects for the GC to walk).
         self.periods: dict[tuple[str, str], tuple[str, str | None, int]] = {}
@@ -222,49 +252,75 @@ class LineWriter:
 
     def write(self, batch: list[LineRecord]) -> int:
         if self.stored is None:
+            if connection.vendor == "postgresql":  # SQLite's writers take turns already
+                # One tariff load at a time, until it commits: loads share rate sets, and the snapshots below would
+                # miss what another load is writing (its sets would be stored twice, which the key refuses).
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
             self.stored = self._snapshot()
+            self.sets_by_key = dict(RateSet.objects.values_list("key", "id"))
         stored = self.stored
         now = timezone.now().isoformat()
         jurisdiction_id = self.jurisdiction.pk
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
-        changed: list[tuple[int, LineRecord]] = []
-        fresh: list[LineRecord] = []
+        new_sets: list[tuple[int, str]] = []
+        new_rates: list[tuple[Any, ...]] = []
         for record in batch:
             digest = record.digest()
             found = stored.get((record[0], record[1]))
             if found is not None and found[0] != record[2]:
                 found = next((v for v in self._stored_versions((record[0], record[1])) if v[0] == record[2]), None)
             if found is None:
-                inserts.append((jurisdiction_id, *record[:13], digest, now, now))
-                fresh.append(record)
+                set_id = self._rate_set(record, new_sets, new_rates)
+                inserts.append((jurisdiction_id, *record[:13], digest, now, now, set_id))
             elif found[3] != digest:
-                updates.append((*record[3:13], digest, now, found[2]))
-                changed.append((found[2], record))
-        with connection.cursor() as cursor:
-            #: line ids per rate set (keyed by its repr): lines repeat a few hundred rate sets.
-            by_set: dict[str, tuple[tuple[RateRow, ...], list[int]]] = {}
-            if updates:
-                assignments = ", ".join(f"{name} = %s" for name in (*self.LINE_COLUMNS, "updated_at"))
+                set_id = self._rate_set(record, new_sets, new_rates)
+                updates.append((*record[3:13], digest, now, set_id, found[2]))
+        # Sets before the lines that point to them (the foreign keys are checked at commit anyway).
+        bulk.insert_rows(RateSet, ("id", "key"), new_sets)
+        bulk.insert_rows(DutyRate, self.RATE_COLUMNS, new_rates)
+        if updates:
+            assignments = ", ".join(f"{name} = %s" for name in (*self.LINE_COLUMNS, "updated_at", "rate_set_id"))
+            with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {self.line_table} SET {assignments} WHERE id = %s", updates)  # noqa: S608
-                for chunk in _chunks([pk for pk, _record in changed], 900):
-                    cursor.execute(
-                        f"DELETE FROM {self.rate_table} WHERE line_id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
-                        chunk,
-                    )
-                for pk, record in changed:
-                    _add_to_set(by_set, record, pk)
-            ids = bulk.reserve_ids(TariffLine, len(inserts)) if inserts else []
-            for pk, record in zip(ids, fresh, strict=True):
-                _add_to_set(by_set, record, pk)
-            if by_set:
-                # Before the new lines (their foreign key is checked at commit): the shared rates' statements run
-                # while no COPY is out, then the lines go behind the remaining rates (bulk.write_behind).
-                insert_rates(cursor, by_set.values())
-            if inserts:
-                rows = [(pk, *row) for pk, row in zip(ids, inserts, strict=True)]
-                bulk.insert_rows(TariffLine, ("id", *self.INSERT_COLUMNS), rows)
+        if inserts:
+            ids = self._line_ids(len(inserts))
+            rows = [(pk, *row) for pk, row in zip(ids, inserts, strict=True)]
+            bulk.insert_rows(TariffLine, ("id", *self.INSERT_COLUMNS), rows)
         return len(inserts) + len(updates)
+
+    def _line_ids(self, count: int) -> list[int]:
+        """`count` new line ids, reserved LINE_IDS at a time: each reservation is a query, and a query waits for
+        the COPYs still being sent (bulk.write_behind), so fewer of them keep the parsing going."""
+        while len(self.free_line_ids) < count:
+            self.free_line_ids.extend(bulk.reserve_ids(TariffLine, max(count, self.LINE_IDS)))
+        ids, self.free_line_ids = self.free_line_ids[:count], self.free_line_ids[count:]
+        return ids
+
+    def _rate_set(
+        self, record: LineRecord, new_sets: list[tuple[int, str]], new_rates: list[tuple[Any, ...]]
+    ) -> int | None:
+        """The id of the set of the record's rates (None without rates); a set not stored yet goes to `new_sets`
+        and its rates to `new_rates`."""
+        if not record.rates:
+            return None
+        text = record.rates_repr or repr(record.rates)
+        pk = self.sets_by_repr.get(text)
+        if pk is not None:
+            return pk
+        key = rate_set_key(record.rates)
+        found = self.sets_by_key.get(key)
+        if found is None:
+            if not self.free_set_ids:
+                self.free_set_ids = bulk.reserve_ids(RateSet, self.SET_IDS)[::-1]
+            found = self.sets_by_key[key] = self.free_set_ids.pop()
+            new_sets.append((found, key))
+            new_rates.extend((found, *rate) for rate in record.rates)
+        if len(self.sets_by_repr) >= MEMO_LIMIT:
+            self.sets_by_repr.clear()
+        self.sets_by_repr[text] = found
+        return found
 
     def overlaps(self) -> list[RowIssue]:
         """Versions of one code + CIQ code whose periods overlap, in the file or against the database."""
@@ -313,63 +369,8 @@ class LineWriter:
         return issues
 
 
-def _add_to_set(by_set: dict[str, tuple[tuple[RateRow, ...], list[int]]], record: LineRecord, pk: int) -> None:
-    if record.rates:
-        key = record.rates_repr or repr(record.rates)
-        entry = by_set.get(key)
-        if entry is None:
-            by_set[key] = (record.rates, [pk])
-        else:
-            entry[1].append(pk)
-
-
-#: A rate shared by at least this many lines of a batch is inserted by one set-based statement.
-SHARED_RATE_LINES = 16
-
-
-def insert_rates(cursor: Any, sets: Iterable[tuple[tuple[RateRow, ...], list[int]]]) -> None:
-    """Insert the rates of lines: each rate set's rows for each of its line ids.
-
-    A schedule repeats a few hundred rates over 100,000 lines, so a rate shared by many lines goes in
-    with one INSERT … SELECT over the line ids (a JSON array on SQLite, an array on PostgreSQL) instead
-    of one row tuple per line; the rest is bulk-inserted row by row. Rates get their ids rate by rate,
-    in the order the batch first uses them (pages order a line's rates by kind and agreement first).
-    """
-    lines_of: dict[RateRow, list[int]] = {}
-    for rates, pks in sets:
-        for rate in rates:
-            shared = lines_of.get(rate)
-            if shared is None:
-                lines_of[rate] = list(pks)
-            else:
-                shared.extend(pks)
-    columns = LineWriter.RATE_COLUMNS
-    names = ", ".join(columns)
-    table = connection.ops.quote_name(DutyRate._meta.db_table)
-    if connection.vendor == "postgresql":  # the casts follow RATE_COLUMNS
-        select = "SELECT unnest(%s::bigint[]), %s, %s, %s, %s::numeric, %s::numeric, %s, %s, %s, %s, %s::boolean"
-    elif connection.vendor == "sqlite" and connection.features.supports_json_field:
-        select = "SELECT value, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM json_each(%s)"
-    else:
-        select = ""
-    rows: list[tuple[Any, ...]] = []
-    for rate, pks in lines_of.items():
-        if select and len(pks) >= SHARED_RATE_LINES:
-            ids: Any = pks if connection.vendor == "postgresql" else f"[{','.join(map(str, pks))}]"
-            params = [ids, *rate] if connection.vendor == "postgresql" else [*rate, ids]
-            cursor.execute(f"INSERT INTO {table} ({names}) {select}", params)  # noqa: S608 - constant names
-        else:
-            rows.extend((pk, *rate) for pk in pks)
-    bulk.insert_rows(DutyRate, columns, rows)
-
-
 def _period_text(valid_from: str, valid_to: str | None) -> str:
     return f"{valid_from}–{valid_to or _('open')}"
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @lru_cache(maxsize=1024)
@@ -477,7 +478,7 @@ class TariffImporter(Importer[LineRecord]):
         self.edition = self.option_values["hs_edition"] or "HS2022"
         self.rate_cache: dict[tuple[str, str], tuple[RateRow, ...]] = {}
         #: Memo tables of one run, keyed by the cells' text; a bad value is never memoised.
-        self.rate_sets: dict[tuple[str | None, ...], RateSet] = {}
+        self.rates_by_cells: dict[tuple[str | None, ...], ParsedRates] = {}
         self.field_sets: dict[tuple[str | None, ...], tuple[str | None, str, str, str, str]] = {}
         self.periods: dict[tuple[str, str], tuple[str, str | None]] = {}
 
@@ -543,7 +544,7 @@ class TariffImporter(Importer[LineRecord]):
         self.rate_cache[(column, text)] = rows
         return rows
 
-    def _rate_set(self, row: Mapping[str, str], key: tuple[str | None, ...]) -> RateSet:
+    def _parsed_rates(self, row: Mapping[str, str], key: tuple[str | None, ...]) -> ParsedRates:
         """All rate rows of a line from its rate cells, memoised by the cells' text."""
         get = row.get
         rates: list[RateRow] = []
@@ -557,9 +558,9 @@ class TariffImporter(Importer[LineRecord]):
             text = get(column, "")
             if text:
                 rates.extend(self._column_rates(column, kind, text))
-        if len(self.rate_sets) >= MEMO_LIMIT:
-            self.rate_sets.clear()
-        made = self.rate_sets[key] = rate_set(tuple(rates))
+        if len(self.rates_by_cells) >= MEMO_LIMIT:
+            self.rates_by_cells.clear()
+        made = self.rates_by_cells[key] = parsed_rates(tuple(rates))
         return made
 
     def _fields(self, row: Mapping[str, str], key: tuple[str | None, ...]) -> tuple[str | None, str, str, str, str]:
@@ -623,7 +624,7 @@ class TariffImporter(Importer[LineRecord]):
         period_key = (row["valid_from"], get("valid_to", ""))
         valid_from, valid_to = self.periods.get(period_key) or self._period(period_key)
         rate_key = tuple(map(get, self.RATE_COLUMNS))
-        rates, rates_repr = self.rate_sets.get(rate_key) or self._rate_set(row, rate_key)
+        rates, rates_repr = self.rates_by_cells.get(rate_key) or self._parsed_rates(row, rate_key)
         field_key = tuple(map(get, self.FIELD_COLUMNS))
         vat, conditions, categories, unit_1, unit_2 = self.field_sets.get(field_key) or self._fields(row, field_key)
         record = LineRecord(
@@ -891,13 +892,13 @@ class UsHtsImporter(Importer[LineRecord]):
         self.writer = LineWriter(self.jurisdiction)
         #: The open indent levels above the current row: (indent, the path of descriptions down to it).
         self.stack: list[tuple[int, str]] = []
-        self.parent_rates: tuple[str, RateSet] = ("", rate_set(()))
+        self.parent_rates: tuple[str, ParsedRates] = ("", parsed_rates(()))
         self.counts = UsRateCounts()
         self.unparsed_texts: dict[str, int] = {}
-        self.rate_cache: dict[tuple[str, str, str], tuple[RateSet, int, int]] = {}
+        self.rate_cache: dict[tuple[str, str, str], tuple[ParsedRates, int, int]] = {}
         self.source = self.option_values["source"][:200]
 
-    def _rates(self, general: str, special: str, other: str) -> RateSet:
+    def _rates(self, general: str, special: str, other: str) -> ParsedRates:
         """The rate rows of one line's three columns, cached by their text; the counts go up per line."""
         key = (general, special, other)
         cached = self.rate_cache.get(key)
@@ -916,7 +917,7 @@ class UsHtsImporter(Importer[LineRecord]):
             unparsed = sum(1 for row in rows if row[9])
             if len(self.rate_cache) >= MEMO_LIMIT:
                 self.rate_cache.clear()
-            cached = self.rate_cache[key] = (rate_set(tuple(rows)), len(rows) - unparsed, unparsed)
+            cached = self.rate_cache[key] = (parsed_rates(tuple(rows)), len(rows) - unparsed, unparsed)
         rates, parsed, unparsed = cached
         self.counts.parsed += parsed
         self.counts.unparsed += unparsed

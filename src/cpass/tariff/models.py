@@ -79,6 +79,26 @@ class HsNode(TimeStampedModel):
         return localized(self.description_en, self.description_zh)
 
 
+class RateSet(models.Model):
+    """The rates of tariff lines, stored once for all the lines that carry the same ones.
+
+    A schedule repeats a few hundred combinations of rates over 100,000 lines: stored per line, the rates were
+    three rows in four of a tariff load (bench/tariff_loader.py). A set is a value and never changes: a line
+    whose rates change points to another set. Sets are shared across jurisdictions and kept when no line
+    points to them any more (a later load may use them again).
+    """
+
+    #: `tariff.importers.rate_set_key` of the rates: the same rates, the same set.
+    key = models.CharField(_("key"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("rate set")
+        verbose_name_plural = _("rate sets")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class TariffLine(TimeStampedModel):
     """One national commodity code of a jurisdiction, valid from `valid_from` to `valid_to`."""
 
@@ -110,6 +130,16 @@ class TariffLine(TimeStampedModel):
     source = models.CharField(_("source"), max_length=200, blank=True)
     #: Hash of the loaded content (fields and rates), so reloading an unchanged file writes nothing.
     digest = models.CharField(_("content digest"), max_length=32, blank=True, editable=False)
+    #: The line's rates; none for a line without any. No index: lines are read by code, never by set.
+    rate_set = models.ForeignKey(
+        RateSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        db_index=False,
+        verbose_name=_("rates"),
+    )
 
     class Meta:
         verbose_name = _("tariff line")
@@ -131,6 +161,11 @@ class TariffLine(TimeStampedModel):
     @property
     def hs6(self) -> str:
         return self.code[:6]
+
+    @property
+    def rates(self) -> list[DutyRate]:
+        """The line's rates in kind and agreement order (prefetch `rate_set__rates`, as the selectors do)."""
+        return [] if self.rate_set is None else list(self.rate_set.rates.all())
 
 
 class RateKind(models.TextChoices):
@@ -154,10 +189,12 @@ class RateCombination(models.TextChoices):
 
 
 class DutyRate(models.Model):
-    """One rate of a tariff line: ad valorem %, a specific amount per unit, or both combined."""
+    """One rate of a rate set (the rates of tariff lines): ad valorem %, a specific amount per unit, or both."""
 
-    #: No index of its own: the (line, kind) index serves every lookup by line, and loads stay fast.
-    line = models.ForeignKey(TariffLine, on_delete=models.CASCADE, related_name="rates", db_index=False)
+    #: No index of its own: the (rate set, kind) index serves every lookup by set.
+    rate_set = models.ForeignKey(
+        RateSet, on_delete=models.CASCADE, related_name="rates", db_index=False, verbose_name=_("rate set")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=RateKind.choices)
     #: The agreement or programme for conventional/preferential rates ("RCEP", "CN-ASEAN"). US special
     #: rates keep the schedule's grouping: the space-separated programme codes sharing the rate ("A AU BH").
@@ -181,8 +218,8 @@ class DutyRate(models.Model):
     unparsed = models.BooleanField(_("not parsed"), default=False)
 
     class Meta:
-        ordering = ["line", "kind", "agreement"]
-        indexes = [models.Index(fields=["line", "kind"])]
+        ordering = ["kind", "agreement", "id"]
+        indexes = [models.Index(fields=["rate_set", "kind"], name="tariff_rate_set_kind_idx")]
 
     def __str__(self) -> str:
         return self.text or f"{self.kind} {self.ad_valorem}%"

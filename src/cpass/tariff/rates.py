@@ -12,7 +12,9 @@ Parsing is pure and cached: a tariff file repeats the same few hundred rate text
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -285,3 +287,19 @@ def describe(rate: ParsedRate | None) -> str:
     if rate.specific_amount is not None:
         parts.append(f"{rate.specific_amount.normalize():f} {rate.specific_currency}/{rate.specific_unit}")
     return " + ".join(parts)
+
+
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _four_places(value: object) -> str | None:
+    return None if value is None else format(Decimal(str(value)).quantize(_FOUR_PLACES), "f")
+
+
+def rate_set_key(rows: Iterable[Sequence[object]]) -> str:
+    """The key of a set of rate rows, each (kind, agreement, origins, ad valorem, specific amount, currency, unit,
+    combination, text, unparsed) as loaded or as stored: amounts to the 4 places the database keeps, rows in
+    any order. The same rates give the same key, so lines carrying them share one `RateSet`."""
+    canonical = [(*row[:3], _four_places(row[3]), _four_places(row[4]), *row[5:]) for row in rows]
+    text = repr(sorted(canonical, key=repr))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -95,7 +95,9 @@ def line_versions(*, jurisdiction: str, code: str, ciq_code: str | None = None) 
     versions = TariffLine.objects.filter(jurisdiction=schedule, code=digits)
     if ciq_code is not None:
         versions = versions.filter(ciq_code=ciq_code)
-    return versions.prefetch_related(Prefetch("rates", queryset=DutyRate.objects.order_by("kind", "agreement", "id")))
+    return versions.prefetch_related(
+        Prefetch("rate_set__rates", queryset=DutyRate.objects.order_by("kind", "agreement", "id"))
+    )
 
 
 def tariff_line(*, jurisdiction: str, code: str, on: dt.date, ciq_code: str = "", date_field: str = "on") -> TariffLine:
@@ -236,7 +238,7 @@ def tariff_line_get(line_id: int) -> TariffLine:
     line = (
         TariffLine.objects.filter(pk=line_id)
         .select_related("jurisdiction")
-        .prefetch_related(Prefetch("rates", queryset=DutyRate.objects.order_by("kind", "agreement", "id")))
+        .prefetch_related(Prefetch("rate_set__rates", queryset=DutyRate.objects.order_by("kind", "agreement", "id")))
         .first()
     )
     if line is None:
@@ -390,7 +392,7 @@ def tariff_lookup(
     origin_code = check_origin(origin)
     line = tariff_line(jurisdiction=jurisdiction, code=code, on=on, ciq_code=ciq_code, date_field=date_field)
     schedule = line.jurisdiction
-    rates = list(DutyRate.objects.filter(line=line).order_by("kind", "agreement", "id"))
+    rates = list(DutyRate.objects.filter(rate_set_id=line.rate_set_id).order_by("kind", "agreement", "id"))
     by_kind: dict[str, list[DutyRate]] = {}
     for rate in rates:
         by_kind.setdefault(rate.kind, []).append(rate)

@@ -93,7 +93,7 @@ def line_detail(request: HttpRequest, line_id: int) -> HttpResponse:
         hs_path = []  # the nomenclature is not loaded (or lacks this chapter): the line stands alone
     context = {
         "line": line,
-        "groups": selectors.rate_groups(list(line.rates.all())),
+        "groups": selectors.rate_groups(line.rates),
         "units": selectors.unit_codes(line, on=today),
         "conditions": selectors.supervision_codes(line.supervision_conditions, on=today),
         "categories": selectors.inspection_codes(line.inspection_categories, on=today),

@@ -225,11 +225,12 @@ class Context:
     @cached_property
     def line_rates(self) -> dict[int, list[DutyRate]]:
         """Line id → its rates, for every line the items resolved to, in one query."""
-        ids = {match.line.pk for item in self.items if (match := self.line_for(item)).line is not None}
-        rates: dict[int, list[DutyRate]] = {}
-        for rate in DutyRate.objects.filter(line_id__in=ids).order_by("kind", "agreement", "id"):
-            rates.setdefault(rate.line_id, []).append(rate)
-        return rates
+        lines = {match.line for item in self.items if (match := self.line_for(item)).line is not None}
+        by_set: dict[int, list[DutyRate]] = {}
+        rate_sets = {line.rate_set_id for line in lines if line.rate_set_id is not None}
+        for rate in DutyRate.objects.filter(rate_set_id__in=rate_sets).order_by("kind", "agreement", "id"):
+            by_set.setdefault(rate.rate_set_id, []).append(rate)
+        return {line.pk: by_set.get(line.rate_set_id or 0, []) for line in lines}
 
     # -- code tables, exchange rates, places ------------------------------------------------------------
 

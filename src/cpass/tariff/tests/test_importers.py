@@ -16,7 +16,7 @@ from cpass.core.errors import ValidationFailed
 from cpass.imports.framework import FileRejected, ImportResult, importer_class, importer_classes, run_import
 from cpass.tariff.demo import load_demo
 from cpass.tariff.importers import FIXTURES
-from cpass.tariff.models import DeclarationElements, DutyRate, HsLevel, HsNode, Jurisdiction, TariffLine
+from cpass.tariff.models import DeclarationElements, DutyRate, HsLevel, HsNode, Jurisdiction, RateSet, TariffLine
 from cpass.tariff.selectors import hs_ancestry
 from cpass.tariff.services import jurisdiction_upsert
 from cpass.tariff.tests.conftest import shared_file
@@ -74,10 +74,10 @@ def test_a_tariff_file_loads_lines_and_structured_rates(china: Jurisdiction) -> 
         "2025-01-01",
         None,
     )
-    rates = {(r.kind, r.agreement, r.origin_countries): r for r in DutyRate.objects.filter(line=pump)}
+    rates = {(r.kind, r.agreement, r.origin_countries): r for r in DutyRate.objects.filter(rate_set__lines=pump)}
     assert sorted(rates) == [("conventional", "RCEP", "JPN"), ("general", "", ""), ("mfn", "", "")]
     assert rates[("conventional", "RCEP", "JPN")].ad_valorem == Decimal("5.3")
-    beer = DutyRate.objects.get(line__code="2203000000", kind="consumption")
+    beer = DutyRate.objects.get(rate_set__lines__code="2203000000", kind="consumption")
     assert (beer.ad_valorem, beer.specific_amount, beer.specific_currency, beer.specific_unit) == (
         None,
         Decimal(250),
@@ -93,9 +93,9 @@ def test_reloading_is_idempotent_and_a_changed_line_replaces_its_rates(china: Ju
     changed = load("tariff", "\n".join([HEADER, PUMP.replace("8%,35%", "7%,35%"), BEER]), jurisdiction="CN")
     assert changed.written == 1
     assert TariffLine.objects.count() == 2
-    mfn = DutyRate.objects.filter(line__code="8413602100", kind="mfn")
+    mfn = DutyRate.objects.filter(rate_set__lines__code="8413602100", kind="mfn")
     assert [rate.ad_valorem for rate in mfn] == [Decimal(7)]
-    assert DutyRate.objects.filter(line__code="8413602100").count() == 3
+    assert DutyRate.objects.filter(rate_set__lines__code="8413602100").count() == 3
 
 
 @pytest.mark.parametrize(
@@ -279,15 +279,15 @@ def test_us_hts_rows_load_with_parsed_and_inherited_rates(db: None) -> None:
     assert (us.min_code_length, us.general_rate_origins) == (8, "BLR CUB PRK RUS")
     line = TariffLine.objects.get(code="01022940")
     assert line.description_en == "Live bovine animals: Other: Other"
-    mfn = DutyRate.objects.get(line=line, kind="mfn")
+    mfn = DutyRate.objects.get(rate_set__lines=line, kind="mfn")
     assert (mfn.specific_amount, mfn.specific_currency, mfn.specific_unit) == (Decimal("0.01"), "USD", "kg")
-    special = DutyRate.objects.get(line=line, kind="preferential")
+    special = DutyRate.objects.get(rate_set__lines=line, kind="preferential")
     assert special.agreement.startswith("A+ AU BH CL")
     assert "AUS" in special.origin_countries.split()
     statistical = TariffLine.objects.get(code="0102294024")
     assert (statistical.unit_1, statistical.unit_2) == ("No.", "kg")
-    assert DutyRate.objects.filter(line=statistical).count() == 3  # inherited from 0102.29.40
-    column_2 = DutyRate.objects.get(line__code="02011005", kind="general")
+    assert DutyRate.objects.filter(rate_set__lines=statistical).count() == 3  # inherited from 0102.29.40
+    column_2 = DutyRate.objects.get(rate_set__lines__code="02011005", kind="general")
     assert (column_2.text, column_2.unparsed, column_2.ad_valorem) == ("See 9903.88.15", True, None)
     assert load("us-hts", "\n".join(US_ROWS)).written == 0
 
@@ -369,16 +369,21 @@ def _many_lines(count: int, mfn: str = "8%") -> str:
 
 def _rates_by_line() -> dict[str, list[tuple[str, str, str, Decimal | None]]]:
     rates: dict[str, list[tuple[str, str, str, Decimal | None]]] = {}
-    for code, kind, agreement, origins, ad_valorem in DutyRate.objects.order_by(
-        "line__code", "kind", "origin_countries"
-    ).values_list("line__code", "kind", "agreement", "origin_countries", "ad_valorem"):
+    for code, kind, agreement, origins, ad_valorem in (
+        DutyRate.objects.filter(rate_set__lines__isnull=False)
+        .order_by("rate_set__lines__code", "kind", "origin_countries")
+        .values_list("rate_set__lines__code", "kind", "agreement", "origin_countries", "ad_valorem")
+    ):
         rates.setdefault(code, []).append((kind, agreement, origins, ad_valorem))
     return rates
 
 
-def test_rates_shared_by_many_lines_are_stored_once_per_line_and_replaced_on_change(china: Jurisdiction) -> None:
-    """40 lines: their MFN and conventional rates (and each general rate, 20 lines) take the set-based path."""
+def test_lines_with_the_same_rates_share_one_rate_set_and_change_sets_when_their_rates_change(
+    china: Jurisdiction,
+) -> None:
+    """40 lines, two combinations of rates (the general rate alternates): two sets of four rates."""
     assert load("tariff", _many_lines(40), jurisdiction="CN").written == 40
+    assert (RateSet.objects.count(), DutyRate.objects.count()) == (2, 8)
     rates = _rates_by_line()
     assert len(rates) == 40
     assert rates["8413600001"] == [
@@ -388,12 +393,15 @@ def test_rates_shared_by_many_lines_are_stored_once_per_line_and_replaced_on_cha
         ("mfn", "", "", Decimal(8)),
     ]
     assert rates["8413600000"][2] == ("general", "", "", Decimal(30))
-    assert DutyRate.objects.count() == 160
     assert load("tariff", _many_lines(40), jurisdiction="CN").written == 0
     changed = load("tariff", _many_lines(40, mfn="7%"), jurisdiction="CN")
     assert (changed.committed, changed.written) == (True, 40)
-    assert DutyRate.objects.count() == 160
+    assert (RateSet.objects.count(), DutyRate.objects.count()) == (4, 16)  # a set is a value: never changed
     assert {rate[3] for line in _rates_by_line().values() for rate in line if rate[0] == "mfn"} == {Decimal(7)}
+    assert len(_rates_by_line()) == 40
+    back = load("tariff", _many_lines(40), jurisdiction="CN")  # the first rates again: their sets are reused
+    assert (back.written, RateSet.objects.count()) == (40, 4)
+    assert {rate[3] for line in _rates_by_line().values() for rate in line if rate[0] == "mfn"} == {Decimal(8)}
 
 
 def test_a_row_shorter_than_the_header_reads_the_missing_cells_as_empty(china: Jurisdiction) -> None:

@@ -161,5 +161,5 @@ def test_page_helpers_name_the_codes_from_the_reference_tables(demo: None) -> No
     assert [c.code for c in conditions] == ["A", "B"]
     assert all(c.name for c in conditions)
     assert [c.code for c in selectors.inspection_codes("P.R/Q.S", on=SPRING)] == ["P", "R", "Q", "S"]
-    groups = selectors.rate_groups(list(line.rates.all()))
+    groups = selectors.rate_groups(line.rates)
     assert [g.kind for g in groups] == ["mfn", "general", "conventional", "preferential"]
