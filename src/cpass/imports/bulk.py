@@ -118,8 +118,7 @@ class _Writer:
         self.pending: deque[Future[None]] = deque()
 
     def copy(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
-        while len(self.pending) >= MAX_PENDING:
-            self._wait(self.pending.popleft())
+        self.drain(keep=MAX_PENDING - 1)
         self.pending.append(self.executor.submit(self._copy, statement, rows))
 
     def _copy(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
@@ -127,16 +126,11 @@ class _Writer:
             for row in rows:
                 copy.write_row(row)
 
-    def _wait(self, job: Future[None]) -> None:
-        try:
-            job.result()
-        except BaseException:
-            self.drain(quiet=True)  # the transaction failed: the COPYs after it fail too, and are not reported
-            raise
-
-    def drain(self, *, quiet: bool = False) -> None:
-        """Wait for every queued COPY; raise the first failure unless `quiet`."""
-        while self.pending:
+    def drain(self, *, keep: int = 0, quiet: bool = False) -> None:
+        """Wait for the queued COPYs, oldest first, until `keep` are left; raise the first failure unless `quiet`
+        (after it the transaction has failed: the COPYs queued behind it fail too, are waited for and not
+        reported)."""
+        while len(self.pending) > keep:
             job = self.pending.popleft()
             try:
                 job.result()
@@ -189,6 +183,23 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         end = cursor.fetchone()[0]
     return list(range(end - count + 1, end + 1))
+
+
+class IdPool:
+    """New primary keys of a model's table, reserved `block` at a time (`reserve_ids`); unused ones stay gaps in
+    the sequence. Each reservation is a query, and inside `write_behind` a query waits for the COPYs being sent:
+    fewer reservations keep the parsing going."""
+
+    def __init__(self, model: type[models.Model], block: int) -> None:
+        self.model = model
+        self.block = block
+        self.free: list[int] = []
+
+    def take(self, count: int) -> list[int]:
+        if len(self.free) < count:
+            self.free.extend(reserve_ids(self.model, max(count - len(self.free), self.block)))
+        ids, self.free = self.free[:count], self.free[count:]
+        return ids
 
 
 def db_time(moment: Any) -> Any:

@@ -182,8 +182,7 @@ class LineWriter:
         "updated_at",
         "rate_set_id",
     )
-    #: Rate set and line ids are reserved this many at a time (unused ones stay gaps in the sequences): each
-    #: reservation is a query, which waits for the COPYs being sent (bulk.write_behind).
+    #: Rate set and line ids are reserved this many at a time (bulk.IdPool).
     SET_IDS = 1024
     LINE_IDS = 50_000
 
@@ -193,8 +192,8 @@ class LineWriter:
         #: Stored rate sets by key (read at the first write), and by the repr of a record's rates (this run's).
         self.sets_by_key: dict[str, int] = {}
         self.sets_by_repr: dict[str, int] = {}
-        self.free_set_ids: list[int] = []
-        self.free_line_ids: list[int] = []
+        self.set_ids = bulk.IdPool(RateSet, self.SET_IDS)
+        self.line_ids = bulk.IdPool(TariffLine, self.LINE_IDS)
         #: (code, ciq) -> (valid_from, valid_to, line) of the file's first version, for the overlap check;
         #: further versions of the same code in `more` (a plain tuple each: fewer objects for the GC to walk).
         self.periods: dict[tuple[str, str], tuple[str, str | None, int]] = {}
@@ -277,7 +276,8 @@ class LineWriter:
             elif found[3] != digest:
                 set_id = self._rate_set(record, new_sets, new_rates)
                 updates.append((*record[3:13], digest, now, set_id, found[2]))
-        # Sets before the lines that point to them (the foreign keys are checked at commit anyway).
+        # Sets before the rates and lines that point to them: inside bulk.write_behind foreign keys are checked as
+        # each insert ends.
         bulk.insert_rows(RateSet, ("id", "key"), new_sets)
         bulk.insert_rows(DutyRate, self.RATE_COLUMNS, new_rates)
         if updates:
@@ -285,18 +285,10 @@ class LineWriter:
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {self.line_table} SET {assignments} WHERE id = %s", updates)  # noqa: S608
         if inserts:
-            ids = self._line_ids(len(inserts))
+            ids = self.line_ids.take(len(inserts))
             rows = [(pk, *row) for pk, row in zip(ids, inserts, strict=True)]
             bulk.insert_rows(TariffLine, ("id", *self.INSERT_COLUMNS), rows)
         return len(inserts) + len(updates)
-
-    def _line_ids(self, count: int) -> list[int]:
-        """`count` new line ids, reserved LINE_IDS at a time: each reservation is a query, and a query waits for
-        the COPYs still being sent (bulk.write_behind), so fewer of them keep the parsing going."""
-        while len(self.free_line_ids) < count:
-            self.free_line_ids.extend(bulk.reserve_ids(TariffLine, max(count, self.LINE_IDS)))
-        ids, self.free_line_ids = self.free_line_ids[:count], self.free_line_ids[count:]
-        return ids
 
     def _rate_set(
         self, record: LineRecord, new_sets: list[tuple[int, str]], new_rates: list[tuple[Any, ...]]
@@ -312,9 +304,8 @@ class LineWriter:
         key = rate_set_key(record.rates)
         found = self.sets_by_key.get(key)
         if found is None:
-            if not self.free_set_ids:
-                self.free_set_ids = bulk.reserve_ids(RateSet, self.SET_IDS)[::-1]
-            found = self.sets_by_key[key] = self.free_set_ids.pop()
+            (found,) = self.set_ids.take(1)
+            self.sets_by_key[key] = found
             new_sets.append((found, key))
             new_rates.extend((found, *rate) for rate in record.rates)
         if len(self.sets_by_repr) >= MEMO_LIMIT:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from cpass.imports import bulk
 from cpass.imports.framework import Column, Importer, run_import
 from cpass.reference.models import CodeTable
+from cpass.tariff.importers import LineWriter
 from cpass.tariff.models import DutyRate, RateSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,21 +122,7 @@ RATE = ("mfn", "", "", "8", None, "", "", "single", "8%", False)
 
 def insert_an_orphan_rate() -> None:
     with transaction.atomic(), bulk.write_behind():
-        bulk.insert_rows(DutyRate, ("rate_set_id", *COLUMNS_OF_RATE), [(987654, *RATE)])
-
-
-COLUMNS_OF_RATE = (
-    "kind",
-    "agreement",
-    "origin_countries",
-    "ad_valorem",
-    "specific_amount",
-    "specific_currency",
-    "specific_unit",
-    "combination",
-    "text",
-    "unparsed",
-)
+        bulk.insert_rows(DutyRate, LineWriter.RATE_COLUMNS, [(987654, *RATE)])
 
 
 def test_a_row_pointing_to_nothing_fails_the_block_and_the_checks_are_deferred_again_after_it() -> None:
@@ -146,6 +133,6 @@ def test_a_row_pointing_to_nothing_fails_the_block_and_the_checks_are_deferred_a
         with bulk.write_behind():
             bulk.insert_rows(CodeTable, COLUMNS, table_rows(["a"]))
         # After the block, in the same transaction: a row may point to one inserted after it, as Django expects.
-        bulk.insert_rows(DutyRate, ("rate_set_id", *COLUMNS_OF_RATE), [(987655, *RATE)])
+        bulk.insert_rows(DutyRate, LineWriter.RATE_COLUMNS, [(987655, *RATE)])
         bulk.insert_rows(RateSet, ("id", "key"), [(987655, "k" * 32)])
     assert DutyRate.objects.get().rate_set_id == 987655
