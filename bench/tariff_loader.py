@@ -86,7 +86,7 @@ def _units() -> None:
 
 
 def _empty(jurisdiction_id: int) -> None:
-    """Delete a jurisdiction's lines, then the rate sets no line uses (with their rates), with three statements
+    """Delete a jurisdiction's lines, then the rate sets no line uses (with their rates), with a few statements
     (not the ORM's cascade collector), so the next load stores its sets again."""
     from django.db import connection, transaction
 
@@ -100,7 +100,11 @@ def _empty(jurisdiction_id: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {line_table} WHERE jurisdiction_id = %s", [jurisdiction_id])  # noqa: S608
         cursor.execute(f"DELETE FROM {rate_table} WHERE rate_set_id IN ({unused})")  # noqa: S608
+        # The lines' rate_set_id has no index (the product never deletes a set): without one for this statement,
+        # checking that no line uses a deleted set reads every remaining line once per set.
+        cursor.execute(f"CREATE INDEX bench_line_rate_set ON {line_table} (rate_set_id)")
         cursor.execute(f"DELETE FROM {set_table} WHERE id IN ({unused})")  # noqa: S608
+        cursor.execute("DROP INDEX bench_line_rate_set")
 
 
 def _load(kind: str, path: Path, options: dict[str, str]) -> tuple[float, int, Any]:

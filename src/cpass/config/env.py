@@ -93,6 +93,8 @@ MAX_REQUEST_BODY_BYTES = _int("CPASS_MAX_REQUEST_BODY_BYTES", 1_048_576)
 MAX_UPLOAD_BYTES = _int("CPASS_MAX_UPLOAD_BYTES", 20 * 1_048_576)
 #: Largest file loaded through the import page or API (tariffs, ports, product lists).
 MAX_IMPORT_BYTES = _int("CPASS_MAX_IMPORT_BYTES", 200 * 1_048_576)
+#: Read a large XLSX import's sheet in a Python process of its own, beside the one that checks and writes rows.
+IMPORT_READER_PROCESS = _bool("CPASS_IMPORT_READER_PROCESS", True)
 API_TOKEN_MAX_DAYS = _int("CPASS_API_TOKEN_MAX_DAYS", 365)
 LOG_LEVEL = _str("CPASS_LOG_LEVEL", "INFO")
 #: The customs gateway connection declarations are sent through ("sandbox" or "sandbox-edifact" for now).

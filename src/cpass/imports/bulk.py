@@ -223,13 +223,21 @@ _CHANGE_COLUMNS = (
 )
 
 
-def log_created(model: type[models.Model], created: Iterable[tuple[int, int | None, str, dict[str, Any] | str]]) -> int:
+def log_created(
+    model: type[models.Model],
+    created: Iterable[tuple[int, int | None, str, dict[str, Any] | str]],
+    *,
+    author: registry.ChangeAuthor | None = None,
+) -> int:
     """Change-log rows for new rows of `model` written without save(): (id, enterprise id, repr, snapshot as a
-    dict or as its JSON text), as `registry.record_bulk` would write them."""
+    dict or as its JSON text), as `registry.record_bulk` would write them.
+
+    An importer passes the `author` it looked up once: looking it up here is a query, which inside
+    `write_behind` waits for the rows just sent, where the next batch could have been checked meanwhile."""
     entry = registry.audited(model)
     if entry is None:
         return 0
-    author = registry.change_author()
+    author = author or registry.change_author()
     content_type_id = ContentType.objects.get_for_model(entry.model).pk
     now = db_time(timezone.now())
     dumps = json.JSONEncoder(ensure_ascii=False).encode

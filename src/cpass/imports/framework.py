@@ -14,6 +14,7 @@ their COPYs sent from a writer thread while the next rows are checked (`bulk.wri
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -327,8 +328,8 @@ def _header_map(header: Sequence[str], columns: Sequence[Column]) -> dict[str, i
 def _row_builder(positions: Mapping[str, int]) -> Callable[[list[str]], dict[str, str]]:
     """A function making the row mapping (column name -> stripped cell) of one row's cells.
 
-    Rows as long as the header take the fast path: the cells are picked, stripped and zipped
-    with the names in C; a shorter row (trailing cells missing) gets "" for the missing ones.
+    The cells are picked, stripped and zipped with the names in C; a shorter row (trailing cells missing, as
+    spreadsheets leave blank cells out) is first filled with "".
     """
     names = tuple(positions)
     indexes = tuple(positions.values())
@@ -343,10 +344,9 @@ def _row_builder(positions: Mapping[str, int]) -> Callable[[list[str]], dict[str
             return tuple(cells[index] for index in indexes)
 
     def to_row(cells: list[str]) -> dict[str, str]:
-        if len(cells) >= width:
-            return dict(zip(names, map(strip, pick(cells)), strict=True))
-        size = len(cells)
-        return {name: (cells[index].strip() if index < size else "") for name, index in positions.items()}
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        return dict(zip(names, map(strip, pick(cells)), strict=True))
 
     return to_row
 
@@ -377,17 +377,24 @@ def run_import(
         )
     counting = _CountingReader(stream)
     source: IO[bytes] = io.BufferedReader(counting)  # type: ignore[assignment]
+    sheet = None
+    rows: Iterator[tuple[int, list[str]]]
     if fmt == "csv":
         rows = _csv_rows(source)
     elif fmt == "xlsx":
-        from cpass.imports.xlsx import xlsx_rows  # it raises FileRejected: imported here, not at the top
+        from cpass.imports.xlsx import XlsxRows  # it raises FileRejected: imported here, not at the top
 
-        rows = xlsx_rows(stream)  # zipfile needs to seek: it reads the zip directory
+        rows = sheet = XlsxRows(stream)  # zipfile needs to seek: it reads the zip directory
     else:
         rows = _json_rows(source, importer.columns)
 
+    def read_fraction() -> float | None:
+        if sheet is not None:
+            return sheet.fraction
+        return min(counting.count / size, 1.0) if size else None
+
     result = ImportResult()
-    with transaction.atomic(), write_behind():
+    with transaction.atomic(), write_behind(), contextlib.closing(sheet) if sheet else contextlib.nullcontext():
         first = next(rows, None)
         if first is None:
             raise FileRejected.because(_("The file is empty."))
@@ -411,8 +418,7 @@ def run_import(
                 issue(0, exc.column, exc.message)
             batch.clear()
             if progress:
-                fraction = min(counting.count / size, 1.0) if size else None
-                progress(result.rows, fraction)
+                progress(result.rows, read_fraction())
 
         count = 0
         for line, cells in rows:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cpass.audit.registry import ChangeAuthor, change_author
 from cpass.core.errors import ValidationFailed
 from cpass.customs.choices import EDITABLE, MAX_ITEMS
 from cpass.customs.fields import DeclarationFields
@@ -236,6 +237,7 @@ class DeclarationItemImporter(Importer[ParsedItem]):
         self.goods: dict[tuple[str | bool, ...], Goods | RowError] = {}
         self.importing = declaration.direction == Direction.IMPORT
         self.parts: list[int] = []
+        self.author: ChangeAuthor | None = None  # of the change log, looked up once the declaration is locked
         self.locked = False
 
     # -- rows -------------------------------------------------------------------------------------------
@@ -383,6 +385,7 @@ class DeclarationItemImporter(Importer[ParsedItem]):
         self.current_id = declaration.pk
         self.next_number = (existing["last"] or 0) + 1
         self.room = max(0, MAX_ITEMS - existing["count"])
+        self.author = change_author()
         self.locked = True
 
     def write(self, batch: list[ParsedItem]) -> int:
@@ -425,7 +428,7 @@ class DeclarationItemImporter(Importer[ParsedItem]):
             self.next_number += 1
             self.room -= 1
         bulk.insert_rows(DeclarationItem, _ITEM_COLUMNS, rows)
-        bulk.log_created(DeclarationItem, changes)
+        bulk.log_created(DeclarationItem, changes, author=self.author)
         return len(rows)
 
 

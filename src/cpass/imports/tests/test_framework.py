@@ -136,3 +136,12 @@ def test_csv_round_trip_of_any_text(names: list[str]) -> None:
     assert result.rows == len(names)
     for number, name in enumerate(names):
         assert CodeTable.objects.get(key=f"h-k{number}").name_en == name.strip()
+
+
+def test_xlsx_progress_is_how_far_the_sheet_was_read() -> None:
+    seen: list[tuple[int, float | None]] = []
+    data = xlsx([["key", "name_en"], ["A", "Alpha"], ["B", "Beta"]])
+    result = load(data, "t.xlsx", progress=lambda rows, fraction: seen.append((rows, fraction)))
+    assert result.committed
+    assert seen[-1] == (2, 1.0)
+    assert all(fraction is not None and 0 < fraction <= 1 for _rows, fraction in seen)

@@ -1,4 +1,5 @@
-"""The XLSX reader: the same cell text as openpyxl's reader gives, on generated workbooks; refusals."""
+"""The XLSX reader: the same cell text as openpyxl's reader gives, on generated workbooks; refusals; a large sheet
+read in a process of its own."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from cpass.imports import xlsx
 from cpass.imports.framework import FileRejected
-from cpass.imports.xlsx import cell_text, xlsx_rows
+from cpass.imports.sheetxml import cell_text
+from cpass.imports.xlsx import XlsxRows as xlsx_rows
 
 #: Number formats a person gives cells: dates, times, durations, decimals, text.
 FORMATS = ("General", "yyyy-mm-dd", "dd/mm/yyyy hh:mm", "hh:mm:ss", "[h]:mm:ss", "0.00", "#,##0", "@", "0%")
@@ -219,3 +223,54 @@ def test_a_damaged_or_hostile_workbook_is_refused(part: str, change: Any) -> Non
 def test_a_file_that_is_not_a_workbook_is_refused() -> None:
     with pytest.raises(FileRejected, match="not a readable XLSX workbook"):
         list(xlsx_rows(io.BytesIO(b"key,name\nA,x\n")))
+
+
+@pytest.fixture
+def read_in_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "PROCESS_FROM_BYTES", 0)
+
+
+@pytest.mark.usefixtures("read_in_a_process")
+def test_a_large_sheet_is_read_in_a_process_of_its_own() -> None:
+    data = _excel_workbook(EXCEL_PARTS)
+    rows = xlsx_rows(io.BytesIO(data))
+    assert list(rows) == [(1, ["code", "name"]), (2, ["8413602100", "液压齿轮泵"]), (3, ["8471410000", "", "1"])]
+    assert rows.fraction == 1.0
+    assert rows.reader_peak_kb is not None
+    assert rows.reader_peak_kb > 0
+
+
+@pytest.mark.usefixtures("read_in_a_process")
+def test_the_reading_process_reads_a_file_on_disk_and_its_refusals_are_translated(tmp_path: Any) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["key", "total"])
+    sheet.append(["A", "=1+2"])
+    path = tmp_path / "items.xlsx"
+    book.save(path)
+    with path.open("rb") as stream, pytest.raises(FileRejected, match="Cell B2 holds a formula"):
+        list(xlsx_rows(stream))
+    with (
+        path.open("rb") as stream,
+        translation.override("zh-hans"),
+        pytest.raises(FileRejected, match="单元格 B2 含有公式"),
+    ):
+        list(xlsx_rows(stream))
+
+
+@pytest.mark.usefixtures("read_in_a_process")
+def test_closing_the_rows_ends_the_reading_process() -> None:
+    rows = xlsx_rows(io.BytesIO(_workbook([[(f"row {number}", "General")] for number in range(3000)])))
+    assert next(rows) == (1, ["row 0"])
+    rows.close()
+    with pytest.raises(StopIteration):
+        next(rows)
+
+
+@pytest.mark.usefixtures("read_in_a_process")
+def test_without_the_setting_the_sheet_is_read_here(settings: Any) -> None:
+    settings.CPASS_IMPORT_READER_PROCESS = False
+    rows = xlsx_rows(io.BytesIO(_excel_workbook(EXCEL_PARTS)))
+    assert len(list(rows)) == 3
+    assert rows.reader_peak_kb is None
