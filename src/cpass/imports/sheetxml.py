@@ -252,34 +252,18 @@ def _shared_strings(archive: zipfile.ZipFile, path: str | None) -> SharedStrings
         chunks = iter(lambda: part.read(_CHUNK), b"")
         first = next(chunks, b"")
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _NOT_UTF8.match(first):
-            strings.extend(_parsed_shared_strings(archive, path))
+            strings.extend(_shared_items(_prepend(first, chunks)))
             return strings
-        decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        text = decoder.decode(first)
-        while (start := _SHARED_TABLE.search(text)) is None:
-            chunk = next(chunks, None)
-            if chunk is None:
-                raise SheetError(SheetError.UNREADABLE)
-            text += decoder.decode(chunk)
-        if "<!DOCTYPE" in text[: start.start()] or "<!ENTITY" in text[: start.start()]:
-            raise SheetError(SheetError.DTD)
+        xml = _XmlText(_prepend(first, chunks))
+        start = xml.open(_SHARED_TABLE)
         if start.group(2):
             return strings  # <sst/>
         prefix = f"{start.group(1)}:" if start.group(1) else ""
-        plain, item_end = _shared_pattern(prefix), f"</{prefix}si>"
-        text = text[start.end() :]
-        for chunk in chunks:
-            text += decoder.decode(chunk)
-            cut = text.rfind(item_end)
-            if cut >= 0:
-                cut += len(item_end)
-                _scan_shared(text[:cut], plain, strings)
-                text = text[cut:]
-        text += decoder.decode(b"", True)
-        end = text.find(f"</{prefix}sst>")
-        if end < 0 or text[end:].rstrip() != f"</{prefix}sst>":
+        plain = _shared_pattern(prefix)
+        for block in xml.blocks(f"</{prefix}si>", f"</{prefix}sst>"):
+            _scan_shared(block, plain, strings)
+        if xml.rest().strip():
             raise SheetError(SheetError.UNREADABLE)
-        _scan_shared(text[:end], plain, strings)
     return strings
 
 
@@ -288,16 +272,17 @@ def _scan_shared(xml: str, plain: re.Pattern[str], strings: SharedStrings) -> No
     position = 0
     for match in plain.finditer(xml):
         if match.start() != position and not xml[position : match.start()].isspace():
-            found.extend(_rich_shared_strings(xml[position : match.start()]))
+            found.extend(_shared_items(("<sst>", xml[position : match.start()], "</sst>")))
         found.append(match.group(1))
         position = match.end()
     if position != len(xml) and not xml[position:].isspace():
-        found.extend(_rich_shared_strings(xml[position:]))
+        found.extend(_shared_items(("<sst>", xml[position:], "</sst>")))
     strings.extend(found)
 
 
-def _rich_shared_strings(xml: str) -> list[str]:
-    """The strings of whole <si> items that are not plain, read by expat without namespaces."""
+def _shared_items(pieces: Iterable[str | bytes]) -> list[str]:
+    """The strings of the <si> items in `pieces`, read by expat without namespaces (a prefix is dropped): a whole
+    part not in UTF-8, or items that are not plain. A DTD is refused, so no entity can expand."""
     strings: list[str] = []
     parts: list[str] = []
     state = {"phonetic": 0, "collect": False}
@@ -324,32 +309,70 @@ def _rich_shared_strings(xml: str) -> list[str]:
             parts.append(data)
 
     parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
     try:
-        parser.Parse(f"<sst>{xml}</sst>", True)
+        for piece in pieces:
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
     except expat.ExpatError:
         raise SheetError(SheetError.UNREADABLE) from None
     return strings
 
 
-def _parsed_shared_strings(archive: zipfile.ZipFile, path: str) -> Iterator[str]:
-    """The shared strings of a part not in UTF-8, parsed whole."""
-    parts: list[str] = []
-    phonetic = 0
-    for event, element in _parse(archive, path, ("start", "end")):
-        tag = _local(element.tag)
-        if event == "start":
-            phonetic += tag == "rPh"
-        elif tag == "rPh":
-            phonetic -= 1
-        elif tag == "t" and not phonetic:
-            parts.append(element.text or "")
-        elif tag == "si":
-            yield "".join(parts)
-            parts.clear()
-            element.clear()
+def _refuse_dtd(*_args: Any) -> None:
+    raise SheetError(SheetError.DTD)
+
+
+class _XmlText:
+    """UTF-8 XML read a chunk at a time: up to an opening tag, then what it holds in blocks of whole items."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.text = ""
+
+    def open(self, tag: re.Pattern[str]) -> re.Match[str]:
+        """Read past the opening tag; a DTD before it is refused."""
+        while (start := tag.search(self.text)) is None and self._more():
+            pass
+        head = self.text[: start.start()] if start else self.text
+        if "<!DOCTYPE" in head or "<!ENTITY" in head:
+            raise SheetError(SheetError.DTD)
+        if start is None:
+            raise SheetError(SheetError.UNREADABLE)
+        self.text = self.text[start.end() :]
+        return start
+
+    def blocks(self, item_end: str, end: str) -> Iterator[str]:
+        """Pieces of whole items up to the closing tag `end` (read past); a file that ends first is refused."""
+        while (stop := self.text.find(end)) < 0:
+            cut = self.text.rfind(item_end)
+            if cut >= 0:
+                cut += len(item_end)
+                block, self.text = self.text[:cut], self.text[cut:]
+                yield block
+            if not self._more():
+                raise SheetError(SheetError.UNREADABLE)  # never closed: a damaged file
+        block, self.text = self.text[:stop], self.text[stop + len(end) :]
+        yield block
+
+    def rest(self) -> str:
+        """Everything after what was read."""
+        while self._more():
+            pass
+        return self.text
+
+    def _more(self) -> bool:
+        chunk = next(self.chunks, None)
+        try:
+            self.text += self.decoder.decode(chunk or b"", chunk is None)
+        except UnicodeDecodeError:
+            raise SheetError(SheetError.UNREADABLE) from None
+        return chunk is not None
 
 
 _SHARED_TABLE = re.compile(r"<(?:([A-Za-z_][\w.-]*):)?sst\b[^>]*?(/?)>")
@@ -429,15 +452,12 @@ class _SheetParser:
     def _parser(self, *, namespaces: bool) -> Any:
         parser = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
         parser.buffer_text = True
-        parser.StartDoctypeDeclHandler = self._doctype
-        parser.EntityDeclHandler = self._doctype
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._characters
         return parser
-
-    def _doctype(self, *_args: Any) -> None:
-        raise SheetError(SheetError.DTD)
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
         tag = _TAGS.get(name) or _local(name)
@@ -535,49 +555,18 @@ class _RowScanner:
         self.plain_styles = {""} if 0 not in parser.date_styles else set()
 
     def rows(self, chunks: Iterator[bytes]) -> Iterator[tuple[int, list[str]]]:
-        decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        text = ""
-        try:
-            start = None
-            for chunk in chunks:
-                text += decoder.decode(chunk)
-                start = _SHEET_DATA.search(text)
-                if start is not None:
-                    break
-            head = text[: start.start()] if start else text
-            if "<!DOCTYPE" in head or "<!ENTITY" in head:
-                raise SheetError(SheetError.DTD)
-            if start is None:
-                raise SheetError(SheetError.UNREADABLE)
-            prefix = f"{start.group(1)}:" if start.group(1) else ""
-            row_pattern, cells = _patterns(prefix)
-            row_end, data_end = f"</{prefix}row>", f"</{prefix}sheetData>"
-            text = text[start.end() :]
-            ended = start.group(2) == "/"
-            while not ended:
-                end = text.find(data_end)
-                if end >= 0:
-                    yield from self._block(text[:end], row_pattern, cells)
-                    text = text[end + len(data_end) :]
-                    break
-                last = text.rfind(row_end)
-                if last >= 0:
-                    cut = last + len(row_end)
-                    yield from self._block(text[:cut], row_pattern, cells)
-                    text = text[cut:]
-                more = next(chunks, None)
-                if more is None:
-                    raise SheetError(SheetError.UNREADABLE)  # the sheet data never ends: a damaged file
-                text += decoder.decode(more)
-            for chunk in chunks:
-                text += decoder.decode(chunk)
-            text += decoder.decode(b"", True)
-        except UnicodeDecodeError:
-            raise SheetError(SheetError.UNREADABLE) from None
-        if not text.rstrip().endswith(f"</{prefix}worksheet>"):
+        xml = _XmlText(chunks)
+        start = xml.open(_SHEET_DATA)
+        prefix = f"{start.group(1)}:" if start.group(1) else ""
+        row_pattern, cells = _patterns(prefix)
+        if not start.group(2):  # not <sheetData/>
+            for block in xml.blocks(f"</{prefix}row>", f"</{prefix}sheetData>"):
+                yield from self._block(block, row_pattern, cells)
+        rest = xml.rest()
+        if not rest.rstrip().endswith(f"</{prefix}worksheet>"):
             raise SheetError(SheetError.UNREADABLE)  # cut short after its rows
         self.parser.merged.extend(
-            match.group(2) for match in re.finditer(rf"<{prefix}mergeCell\b[^>]*?\bref=([\"'])(.*?)\1", text)
+            match.group(2) for match in re.finditer(rf"<{prefix}mergeCell\b[^>]*?\bref=([\"'])(.*?)\1", rest)
         )
 
     def _block(

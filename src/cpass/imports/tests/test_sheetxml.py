@@ -117,7 +117,7 @@ def _parsed(data: bytes) -> list[tuple[int, list[str]]]:
     archive = zipfile.ZipFile(io.BytesIO(data))
     sheet_path, shared_path, styles_path, epoch = sheetxml._workbook_parts(archive)
     shared = SharedStrings()
-    shared.extend(sheetxml._parsed_shared_strings(archive, shared_path) if shared_path else ())
+    shared.extend(sheetxml._shared_items([archive.read(shared_path)]) if shared_path else ())
     parser = sheetxml._SheetParser(shared, sheetxml._date_styles(archive, styles_path), epoch)
     return list(parser.rows(iter([archive.read(sheet_path)])))
 
