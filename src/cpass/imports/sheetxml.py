@@ -9,7 +9,7 @@ Memory is constant but for the shared-string table, which openpyxl keeps too.
 Two readers give the same rows:
 - The row reader (`_RowScanner`) takes the rows of the sheet data as spreadsheet programs write them, a row at a
   time with one regular expression: cells in the order of the schema (`r`, `s`, `t`), each empty, with a `<v>`
-  value or a plain inline string, and no entity, carriage return or other element. About 2.5 times faster.
+  value or a plain inline string, and no entity, carriage return or other element. About twice as fast.
 - expat (`_SheetParser`) takes any other row (a formula, rich text, phonetic guides, entities, another order of
   attributes…), each such row parsed on its own, and the whole sheet when its XML is not in UTF-8.
 
