@@ -13,10 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from cpass.core.errors import PermissionDenied, RateLimited, ServiceError, Valid
 from cpass.organizations.selectors import actor_for
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+MAX_OFFSET = 1_000_000_000
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -159,16 +161,50 @@ def _field_path(loc: Sequence[Any]) -> str:
     return path
 
 
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    """pydantic's message for the common error types in the request's language (pydantic's own are English);
+    other types keep pydantic's message."""
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
+        return _("Enter a number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Enter true or false.")
+    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        return _("Enter a valid date as YYYY-MM-DD.")
+    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
+        return _("Enter a valid date and time in ISO 8601, e.g. 2026-03-02T09:30:00+08:00.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Enter text.")
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        return _("This value has the wrong type.")
+    if kind == "greater_than_equal":
+        return _("Enter a value of at least %(limit)s.") % {"limit": context.get("ge")}
+    if kind == "greater_than":
+        return _("Enter a value greater than %(limit)s.") % {"limit": context.get("gt")}
+    if kind == "less_than_equal":
+        return _("Enter a value of at most %(limit)s.") % {"limit": context.get("le")}
+    if kind == "less_than":
+        return _("Enter a value less than %(limit)s.") % {"limit": context.get("lt")}
+    if kind == "string_too_long":
+        return _("At most %(max)s characters.") % {"max": context.get("max_length")}
+    if kind == "string_too_short":
+        return _("At least %(min)s characters.") % {"min": context.get("min_length")}
+    if kind in ("literal_error", "enum"):
+        return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+    return str(error.get("msg", _("Invalid value.")))
+
+
 def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        field = _field_path(error.get("loc", ()))
-        message = error.get("msg", "Invalid value")
-        if error.get("type") == "extra_forbidden":
-            message = _("Unknown field.")
-        elif error.get("type") == "missing":
-            message = _("This field is required.")
-        errors.setdefault(field, []).append(str(message))
+        errors.setdefault(_field_path(error.get("loc", ())), []).append(_pydantic_message(error))
     return errors
 
 
@@ -220,7 +256,16 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(DjangoPermissionDenied, on_forbidden)  # type: ignore[arg-type]
+
+    def on_malformed_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Django raises these while parsing the body (a multipart body without its boundary, too many fields):
+        # the client's fault, and its message is safe to show.
+        return problem(request, 400, _("Bad request"), _("The request body is malformed: %(error)s") % {"error": exc})
+
     api.add_exception_handler(RequestDataTooBig, on_too_big)  # type: ignore[arg-type]
+    api.add_exception_handler(MultiPartParserError, on_malformed_body)  # type: ignore[arg-type]
+    api.add_exception_handler(BadRequest, on_malformed_body)  # type: ignore[arg-type]
+    api.add_exception_handler(SuspiciousOperation, on_malformed_body)  # type: ignore[arg-type]
 
 
 @csrf_exempt
@@ -229,23 +274,52 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     return problem(request, 404, _("Not found"), _("There is no API endpoint at this path."))
 
 
+#: The problem responses every operation may give, documented once as each operation's `default` response.
+_PROBLEM_STATUSES = (
+    "400 malformed request, 401 no valid token or session, 403 no permission or token scope, 404 no such object "
+    "or no access to it, 409 conflicting state, 413 body too large, 422 invalid fields (each named in `errors`), "
+    "429 too many requests (see Retry-After)"
+)
+
+
 class CpassAPI(NinjaAPI):
-    """The NinjaAPI with problem+json handlers installed and a catch-all 404 after every route."""
+    """The NinjaAPI with problem+json handlers installed, a catch-all 404 after every route, and every operation's
+    error responses documented as problem+json."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         install_problem_handlers(self)
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Add the Problem schema and, to every operation without one, a `default` response: any other status is
+        a problem+json body (RFC 9457)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = ProblemOut.model_json_schema()
+        default = {
+            "description": f"A problem (RFC 9457): {_PROBLEM_STATUSES}.",
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                # Status keys as text (ninja uses ints; JSON makes them text anyway), so "default" sorts with them.
+                responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+                responses.setdefault("default", default)
+                operation["responses"] = responses
+        return schema
+
     def _get_urls(self) -> list[URLPattern | URLResolver]:
-        return [*super()._get_urls(), re_path(r"^(?P<rest>.*)$", unknown_path, name="unknown-path")]
+        # [\s\S], not ".": a path may hold an encoded line break (%0A), and it too is a problem+json 404.
+        return [*super()._get_urls(), re_path(r"^(?P<rest>[\s\S]*)$", unknown_path, name="unknown-path")]
 
 
 class Pagination(LimitOffsetPagination):
-    """`?limit=` (1..200, default 50) and `?offset=` (0..); answers {count, items, limit, offset}."""
+    """`?limit=` (1..200, default 50) and `?offset=` (0..10⁹); answers {count, items, limit, offset}."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200, description="How many items to return (1 to 200).")
-        offset: int = Field(0, ge=0, description="How many items to skip.")
+        # Bounded so that the database's 64-bit OFFSET always holds it; no list comes near.
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip (0 to 1,000,000,000).")
 
     class Output(Schema):
         count: int

@@ -72,12 +72,15 @@ def test_valid_token_is_200(token: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/audit/nope/deeper", "/api/v1/audit"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/nothing-here", "/api/v1/audit/nope/deeper", "/api/v1/audit", "/api/v1/products/\u00ff\n/specification"],
+)
 def test_unknown_path_is_404_problem(path: str) -> None:
     response = Client().get(path)
     body = _problem(response)
     assert response.status_code == 404
-    assert body["instance"] == path
+    assert body["instance"] == response.wsgi_request.path
 
 
 @pytest.mark.django_db
@@ -194,6 +197,35 @@ def test_body_over_the_limit_is_413(token: str, settings) -> None:  # type: igno
     assert body["detail"] == "The request body is larger than 100 bytes."
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "language", "message"),
+    [
+        ("offset=abc", "en", "Enter a whole number."),
+        ("offset=abc", "zh-hans", "请输入整数。"),
+        ("limit=500", "en", "Enter a value of at most 200."),
+        ("limit=500", "zh-hans", "请输入不大于 200 的值。"),
+        ("offset=-1", "en", "Enter a value of at least 0."),
+    ],
+)
+def test_invalid_query_parameter_message_is_ours_in_the_request_language(
+    token: str, query: str, language: str, message: str
+) -> None:
+    response = Client().get(f"/api/v1/audit/access-log?{query}", headers={**bearer(token), "Accept-Language": language})
+    assert response.status_code == 422
+    assert _problem(response)["errors"] == [{"field": query.split("=")[0], "message": message}]
+
+
+@pytest.mark.django_db
+def test_multipart_body_without_its_boundary_is_400(token: str) -> None:
+    """Django's multipart parser refuses such a body; the client gets a problem, not a 500."""
+    response = Client().post("/api/v1/documents", data=b"x", content_type="multipart/form-data", headers=bearer(token))
+    body = _problem(response)
+    assert response.status_code == 400
+    assert body["detail"].startswith("The request body is malformed: ")
+    assert "boundary" in body["detail"]
+
+
 @pytest.mark.urls("cpass.core.tests.urls")
 def test_session_post_without_csrf_is_403_problem(owner: User, login) -> None:  # type: ignore[no-untyped-def]
     client = login(owner)
@@ -212,6 +244,12 @@ def test_openapi_document_is_served() -> None:
     assert "/api/v1/audit/changes" in schema["paths"]
     assert "/api/v1/audit/changes/{object_type}/{object_id}" in schema["paths"]
     assert "/api/v1/audit/access-log" in schema["paths"]
+    # Every operation documents its errors as problem+json (a `default` response), PDFs their own as well.
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert operation["responses"]["default"]["content"][PROBLEM]["schema"] == problem
+    assert set(schema["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status", "detail"}
 
 
 @pytest.mark.django_db
