@@ -20,7 +20,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -161,43 +163,51 @@ def _field_path(loc: Sequence[Any]) -> str:
     return path
 
 
+#: Our messages for pydantic's common error types (pydantic's own are English only), by type; then the types whose
+#: message names a limit, with the key of that limit in the error's context.
+_PYDANTIC_MESSAGES: dict[str, Promise] = {
+    "extra_forbidden": gettext_lazy("Unknown field."),
+    "missing": gettext_lazy("This field is required."),
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), gettext_lazy("Enter a whole number.")),
+    **dict.fromkeys(
+        ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"),
+        gettext_lazy("Enter a number."),
+    ),
+    **dict.fromkeys(("bool_parsing", "bool_type"), gettext_lazy("Enter true or false.")),
+    **dict.fromkeys(
+        ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+        gettext_lazy("Enter a valid date as YYYY-MM-DD."),
+    ),
+    **dict.fromkeys(
+        ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"),
+        gettext_lazy("Enter a valid date and time in ISO 8601, e.g. 2026-03-02T09:30:00+08:00."),
+    ),
+    **dict.fromkeys(("string_type", "string_unicode"), gettext_lazy("Enter text.")),
+    **dict.fromkeys(
+        ("list_type", "dict_type", "model_type", "model_attributes_type"),
+        gettext_lazy("This value has the wrong type."),
+    ),
+}
+_PYDANTIC_LIMIT_MESSAGES: dict[str, tuple[Promise, str]] = {
+    "greater_than_equal": (gettext_lazy("Enter a value of at least %(limit)s."), "ge"),
+    "greater_than": (gettext_lazy("Enter a value greater than %(limit)s."), "gt"),
+    "less_than_equal": (gettext_lazy("Enter a value of at most %(limit)s."), "le"),
+    "less_than": (gettext_lazy("Enter a value less than %(limit)s."), "lt"),
+    "string_too_long": (gettext_lazy("At most %(limit)s characters."), "max_length"),
+    "string_too_short": (gettext_lazy("At least %(limit)s characters."), "min_length"),
+    "literal_error": (gettext_lazy("Choose one of: %(limit)s."), "expected"),
+    "enum": (gettext_lazy("Choose one of: %(limit)s."), "expected"),
+}
+
+
 def _pydantic_message(error: Mapping[str, Any]) -> str:
-    """pydantic's message for the common error types in the request's language (pydantic's own are English);
-    other types keep pydantic's message."""
+    """pydantic's message in the request's language for the common error types; others keep pydantic's."""
     kind = error.get("type", "")
-    context = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        return _("Unknown field.")
-    if kind == "missing":
-        return _("This field is required.")
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return _("Enter a whole number.")
-    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
-        return _("Enter a number.")
-    if kind in ("bool_parsing", "bool_type"):
-        return _("Enter true or false.")
-    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return _("Enter a valid date as YYYY-MM-DD.")
-    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
-        return _("Enter a valid date and time in ISO 8601, e.g. 2026-03-02T09:30:00+08:00.")
-    if kind in ("string_type", "string_unicode"):
-        return _("Enter text.")
-    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        return _("This value has the wrong type.")
-    if kind == "greater_than_equal":
-        return _("Enter a value of at least %(limit)s.") % {"limit": context.get("ge")}
-    if kind == "greater_than":
-        return _("Enter a value greater than %(limit)s.") % {"limit": context.get("gt")}
-    if kind == "less_than_equal":
-        return _("Enter a value of at most %(limit)s.") % {"limit": context.get("le")}
-    if kind == "less_than":
-        return _("Enter a value less than %(limit)s.") % {"limit": context.get("lt")}
-    if kind == "string_too_long":
-        return _("At most %(max)s characters.") % {"max": context.get("max_length")}
-    if kind == "string_too_short":
-        return _("At least %(min)s characters.") % {"min": context.get("min_length")}
-    if kind in ("literal_error", "enum"):
-        return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+    if kind in _PYDANTIC_MESSAGES:
+        return str(_PYDANTIC_MESSAGES[kind])
+    if kind in _PYDANTIC_LIMIT_MESSAGES:
+        message, key = _PYDANTIC_LIMIT_MESSAGES[kind]
+        return str(message) % {"limit": (error.get("ctx") or {}).get(key, "")}
     return str(error.get("msg", _("Invalid value.")))
 
 

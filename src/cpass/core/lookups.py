@@ -50,10 +50,7 @@ class _NoNulIn(lookups.In):
 
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if self.rhs_is_direct_value():
-            try:
-                self.rhs = [value for value in self.rhs if not _has_nul(value)]
-            except TypeError:  # not iterable: In reports that itself
-                pass
+            self.rhs = [value for value in self.rhs if not _has_nul(value)]
         return super().process_rhs(compiler, connection)
 
 
