@@ -20,6 +20,20 @@ from tests.support import load_builtin_code_tables, running_in_ci, skip_or_fail
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """On SQLite, the test database is a new file per run, in WAL mode as in production, not Django's default
+    shared in-memory one. That one makes the live server share a single connection between its request threads
+    (two requests from the browser at once then interleave their transactions: a session saved by one was
+    "deleted before the request completed" by the other's rollback), and a shared cache refuses a second writer
+    at once ("database table is locked") where a file waits its busy timeout."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The test database as migrations leave it, even when a reused one was emptied by a transactional test."""
     with django_db_blocker.unblock():

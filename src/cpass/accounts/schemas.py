@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
 from cpass.accounts.models import ApiToken
-from cpass.core.api import InputSchema
+from cpass.accounts.services import language_codes, token_scope_choices
+from cpass.core.api import InputSchema, one_of
+
+LanguageValue = Annotated[str, one_of(language_codes())]
+ScopeValue = Annotated[str, one_of(token_scope_choices())]
 
 
 class AccountOut(Schema):
@@ -17,7 +22,7 @@ class AccountOut(Schema):
     email_verified: bool
     name: str
     phone: str
-    language: str
+    language: LanguageValue
     time_zone: str
     notify_by_email: bool
     marketing_email: bool
@@ -34,8 +39,8 @@ class AccountUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=150)
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=32)
-    language: str | None = None
-    time_zone: str | None = None
+    language: LanguageValue | None = None
+    time_zone: str | None = Field(None, description="An IANA time zone, e.g. Asia/Shanghai.")
     notify_by_email: bool | None = None
     marketing_email: bool | None = None
     marketing_sms: bool | None = None
@@ -46,7 +51,7 @@ class AccountUpdateIn(InputSchema):
 class ApiTokenCreateIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     enterprise: int = Field(..., description="Id of one of your enterprises; the token acts from it.")
-    scopes: list[str] = Field(..., description='"<module>:read" or "<module>:write", e.g. "documents:read".')
+    scopes: list[ScopeValue] = Field(..., description='"<module>:read" or "<module>:write", e.g. "documents:read".')
     expires_in_days: int = Field(..., description="1 to CPASS_API_TOKEN_MAX_DAYS.")
 
 
@@ -56,7 +61,7 @@ class ApiTokenOut(Schema):
     prefix: str
     enterprise: int
     enterprise_name: str
-    scopes: list[str]
+    scopes: list[ScopeValue]
     created_at: datetime
     expires_at: datetime
     last_used_at: datetime | None

@@ -13,15 +13,13 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from cpass.audit.models import AccessLog, ObjectChange
-from cpass.audit.schemas import AuditAccessLogOut, AuditChangeFilterIn, AuditChangeOut
+from cpass.audit.schemas import CHANGE_ORDERING, AuditAccessLogOut, AuditChangeFilterIn, AuditChangeOut
 from cpass.audit.selectors import audited_object_for, enterprise_changes, my_access_log, object_history
 from cpass.core.actor import Actor
 from cpass.core.api import apply_ordering, request_actor
 from cpass.core.errors import PermissionDenied, ValidationFailed
 
 router = Router()
-
-_ORDERING = ("time",)
 
 
 def _audit_reader(request: HttpRequest) -> Actor:
@@ -53,7 +51,7 @@ def audit_changes_list(request: HttpRequest, filters: Query[AuditChangeFilterIn]
         since=since,
         until=until,
     )
-    return apply_ordering(changes, filters.ordering, _ORDERING, "-time")
+    return apply_ordering(changes, filters.ordering, CHANGE_ORDERING, "-time")
 
 
 @router.get("/changes/{object_type}/{object_id}", response=list[AuditChangeOut], summary="History of one object")

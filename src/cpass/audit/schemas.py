@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from cpass.audit.models import AccessLog, ObjectChange
+from cpass.audit.models import AccessLog, ChangeAction, ObjectChange
+from cpass.core.api import one_of, ordering_of
+
+CHANGE_ORDERING = ("time",)
 
 
 class AuditChangeOut(Schema):
@@ -15,7 +18,7 @@ class AuditChangeOut(Schema):
 
     id: int
     time: datetime
-    action: str = Field(description="create, update or delete")
+    action: Annotated[str, one_of(ChangeAction)]
     object_type: str = Field(description='"app_label.model", e.g. "documents.document"')
     object_id: str
     object_repr: str
@@ -40,7 +43,7 @@ class AuditChangeFilterIn(Schema):
     user_id: int | None = Field(None, description="Only changes made by this user.")
     since: datetime | None = Field(None, description="From this time (inclusive, ISO 8601).")
     until: datetime | None = Field(None, description="Before this time (exclusive, ISO 8601).")
-    ordering: str | None = Field(None, description='"time" or "-time" (default).')
+    ordering: Annotated[str, ordering_of(CHANGE_ORDERING)] | None = Field(None, description="-time by default.")
 
 
 class AuditAccessLogOut(Schema):

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Field, Schema
 
-from cpass.core.api import InputSchema
+from cpass.classification.models import EntryLevel
+from cpass.core.api import InputSchema, one_of
+
+EntryLevelValue = Annotated[str, one_of(EntryLevel)]
 
 
 class HsPathItemOut(Schema):
     code: str
-    level: str
+    level: EntryLevelValue
     description_en: str
     description_zh: str
 
 
 class HsSearchHitOut(Schema):
     code: str
-    level: str = Field(description="section, chapter, heading, subheading or national")
+    level: EntryLevelValue
     jurisdiction: str = Field(description='"" for the HS nomenclature, else the national schedule (CN, US…)')
     description_en: str
     description_zh: str
@@ -45,7 +50,7 @@ class TranslationOut(Schema):
 
 class SuggestionOut(Schema):
     code: str
-    level: str
+    level: EntryLevelValue
     description_en: str
     description_zh: str
     description: str

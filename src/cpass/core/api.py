@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -109,6 +110,21 @@ class InputSchema(Schema):
     """Base of every request body: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def one_of(values: Iterable[str], *, blank: bool = False) -> Any:
+    """Metadata for `Annotated[str, one_of(choices)]`: the OpenAPI document lists the accepted values as the
+    string's enum ("" first where `blank`). Only the document changes: the service checks the value, from the
+    same choices, with its translated message naming the field."""
+    listed: list[Any] = [""] * blank + [str(value) for value in values]
+    return Field(json_schema_extra={"enum": listed})
+
+
+def ordering_of(fields: Sequence[str]) -> Any:
+    """Metadata for `Annotated[str, ordering_of(allowed)]`: the document's pattern of what `apply_ordering`
+    accepts, allowed fields each with an optional "-", comma-separated."""
+    field = "-?(" + "|".join(re.escape(name) for name in fields) + ")"
+    return Field(json_schema_extra={"pattern": f"^{field}(,{field})*$"})
 
 
 class ProblemOut(Schema):

@@ -9,8 +9,6 @@ Any signed-in verified person (a token needs reference:read).
 client's declarations through the client's customs partner grant.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -38,12 +36,15 @@ from cpass.customs.schemas import (
     DeclarationItemOut,
     DeclarationItemUpdateIn,
     DeclarationListOut,
+    DeclarationOrdering,
     DeclarationOut,
+    DeclarationStatusValue,
     DeclarationTransitionIn,
     DeclarationUpdateIn,
     DeclarationValidationOut,
 )
 from cpass.shipments.models import Container
+from cpass.shipments.schemas import DirectionValue
 
 router = Router()
 
@@ -116,11 +117,11 @@ def _declaration(actor: Actor, declaration_id: int, action: str = "read") -> Dec
 @paginate(Pagination)
 def declaration_list(
     request: HttpRequest,
-    status: str | None = None,
-    direction: str | None = None,
+    status: DeclarationStatusValue | None = None,
+    direction: DirectionValue | None = None,
     shipment_id: int | None = None,
     q: str | None = None,
-    ordering: str | None = None,
+    ordering: DeclarationOrdering | None = None,
 ) -> QuerySet[Declaration]:
     """`status` e.g. returned; `q` searches the reference, the customs entry number, the bill number and the
     shipment's job number; `ordering` e.g. -declaration_date (created_at, updated_at, reference, status,

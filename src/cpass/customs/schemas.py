@@ -5,14 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
 from cpass.core.actor import Actor
-from cpass.core.api import InputSchema
-from cpass.customs.choices import TransitionBy, transitions_from
+from cpass.core.api import InputSchema, one_of, ordering_of
+from cpass.customs.choices import (
+    TRANSITIONS,
+    ChargeMode,
+    Confirmation,
+    DeclarationStatus,
+    EventKind,
+    MessageFormat,
+    TransitionBy,
+    transitions_from,
+)
 from cpass.customs.models import Declaration
+from cpass.customs.selectors import DECLARATION_ORDERING
+from cpass.shipments.schemas import DirectionValue
+
+DeclarationStatusValue = Annotated[str, one_of(DeclarationStatus)]
+ChargeModeValue = Annotated[str, one_of(ChargeMode, blank=True)]
+ConfirmationValue = Annotated[str, one_of(Confirmation, blank=True)]
+#: The steps people take; customs' steps come with its receipts.
+DeclarationOrdering = Annotated[str, ordering_of(DECLARATION_ORDERING)]
+PersonTransitionValue = Annotated[str, one_of(t.name for t in TRANSITIONS.values() if t.by != TransitionBy.CUSTOMS)]
 
 
 class CustomsChargeIn(InputSchema):
@@ -107,7 +125,7 @@ class CustomsTaxTotalOut(Schema):
 
 
 class CustomsCalculationOut(Schema):
-    direction: str
+    direction: DirectionValue
     terms: str
     currency: str
     items: list[CustomsItemResultOut]
@@ -166,7 +184,7 @@ class DeclarationContainerOut(Schema):
 class DeclarationTransitionOut(Schema):
     """A workflow step the caller may take now (customs' own steps come with receipts and are not listed)."""
 
-    name: str
+    name: PersonTransitionValue
     label: str
     needs_reason: bool
 
@@ -177,9 +195,9 @@ class DeclarationListOut(Schema):
     id: int
     enterprise: DeclarationEnterpriseOut
     shipment: DeclarationShipmentOut
-    direction: str
+    direction: DirectionValue
     reference: str
-    status: str
+    status: DeclarationStatusValue
     split_from_id: int | None
     pre_entry_number: str
     entry_number: str
@@ -208,9 +226,9 @@ class DeclarationOut(Schema):
     id: int
     enterprise: DeclarationEnterpriseOut
     shipment: DeclarationShipmentOut
-    direction: str
+    direction: DirectionValue
     reference: str
-    status: str
+    status: DeclarationStatusValue
     #: The declaration this one was split off (a shipment of more than 50 goods lines), if any.
     split_from_id: int | None
     pre_entry_number: str
@@ -244,18 +262,18 @@ class DeclarationOut(Schema):
     gross_weight_kg: Decimal | None
     net_weight_kg: Decimal | None
     transaction_terms: str
-    freight_mode: str
+    freight_mode: ChargeModeValue
     freight_value: Decimal | None
     freight_currency: str
-    insurance_mode: str
+    insurance_mode: ChargeModeValue
     insurance_value: Decimal | None
     insurance_currency: str
-    other_mode: str
+    other_mode: ChargeModeValue
     other_value: Decimal | None
     other_currency: str
-    related_party: str
-    price_influence: str
-    royalty_payment: str
+    related_party: ConfirmationValue
+    price_influence: ConfirmationValue
+    royalty_payment: ConfirmationValue
     self_assessment: bool
     marks_and_remarks: str
     containers: list[DeclarationContainerOut]
@@ -322,19 +340,19 @@ class DeclarationWriteIn(InputSchema):
     transaction_terms: str | None = None
     #: Freight, insurance and other charges: `rate` (percent), `unit` or `total`, the value, and a currency
     #: (ISO 4217) unless it is a rate.
-    freight_mode: str | None = None
+    freight_mode: ChargeModeValue | None = None
     freight_value: Decimal | None = None
     freight_currency: str | None = None
-    insurance_mode: str | None = None
+    insurance_mode: ChargeModeValue | None = None
     insurance_value: Decimal | None = None
     insurance_currency: str | None = None
-    other_mode: str | None = None
+    other_mode: ChargeModeValue | None = None
     other_value: Decimal | None = None
     other_currency: str | None = None
     #: "yes" or "no" (特殊关系确认, 价格影响确认, 支付特许权使用费确认).
-    related_party: str | None = None
-    price_influence: str | None = None
-    royalty_payment: str | None = None
+    related_party: ConfirmationValue | None = None
+    price_influence: ConfirmationValue | None = None
+    royalty_payment: ConfirmationValue | None = None
     self_assessment: bool | None = None
     marks_and_remarks: str | None = None
     #: Containers of the declaration's shipment (ids); replaces the list.
@@ -353,8 +371,8 @@ class DeclarationUpdateIn(DeclarationWriteIn):
 
 
 class DeclarationTransitionIn(InputSchema):
-    #: validate, edit, submit, pay, close, amend, cancel or withdraw (see next_transitions on the declaration).
-    transition: str = Field(..., max_length=20)
+    #: The step to take (next_transitions on the declaration lists those open to you now).
+    transition: PersonTransitionValue = Field(..., max_length=20)
     #: Required to amend, cancel or withdraw: why.
     reason: str = ""
 
@@ -472,7 +490,7 @@ class DeclarationEventUserOut(Schema):
 class DeclarationEventReceiptOut(Schema):
     id: int
     gateway: str
-    message_format: str
+    message_format: Annotated[str, one_of(MessageFormat)]
     message_id: str
     #: Customs' receipt code (the Single Window channel code) and the note customs gave.
     code: str
@@ -483,10 +501,10 @@ class DeclarationEventReceiptOut(Schema):
 class DeclarationEventOut(Schema):
     id: int
     #: transition (a person's step), receipt (customs'), submission, split or note.
-    kind: str
-    transition: str
-    from_status: str
-    to_status: str
+    kind: Annotated[str, one_of(EventKind)]
+    transition: Annotated[str, one_of(TRANSITIONS, blank=True)]
+    from_status: Annotated[str, one_of(DeclarationStatus, blank=True)]
+    to_status: Annotated[str, one_of(DeclarationStatus, blank=True)]
     reason: str
     occurred_at: dt.datetime
     recorded_by: DeclarationEventUserOut | None

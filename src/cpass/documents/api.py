@@ -1,7 +1,5 @@
 """/api/v1/documents: list (own and granted clients'), upload, read, change, delete, download."""
 
-from __future__ import annotations
-
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
@@ -13,7 +11,7 @@ from cpass.core.api import Pagination, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.documents import selectors, services
 from cpass.documents.models import Document
-from cpass.documents.schemas import DocumentOut, DocumentUpdateIn
+from cpass.documents.schemas import DocumentCategoryValue, DocumentOrdering, DocumentOut, DocumentUpdateIn
 from cpass.documents.views import download_response
 
 router = Router()
@@ -28,9 +26,9 @@ def _scoped(request: HttpRequest, action: str) -> Actor:
 def document_list(
     request: HttpRequest,
     enterprise: int | None = None,
-    category: str | None = None,
+    category: DocumentCategoryValue | None = None,
     q: str | None = None,
-    ordering: str | None = None,
+    ordering: DocumentOrdering | None = None,
 ) -> QuerySet[Document]:
     """Filter by owner `enterprise` id, `category`, text `q` in title/description; `ordering` e.g. -created_at,title."""
     return selectors.document_list(
@@ -43,7 +41,7 @@ def document_list(
 def document_create(
     request: HttpRequest,
     title: Form[str],
-    category: Form[str],
+    category: Form[DocumentCategoryValue],
     file: UploadedFile = File(...),  # noqa: B008
     enterprise_id: Form[int | None] = None,
     description: Form[str] = "",

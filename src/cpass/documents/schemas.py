@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.urls import reverse
 from ninja import Schema
 
-from cpass.core.api import InputSchema
-from cpass.documents.models import Document
+from cpass.core.api import InputSchema, one_of, ordering_of
+from cpass.documents.models import Document, DocumentCategory
+from cpass.documents.selectors import DOCUMENT_ORDERING
+
+DocumentCategoryValue = Annotated[str, one_of(DocumentCategory)]
+DocumentOrdering = Annotated[str, ordering_of(DOCUMENT_ORDERING)]
 
 
 class DocumentEnterpriseOut(Schema):
@@ -25,7 +30,7 @@ class DocumentOut(Schema):
     id: int
     enterprise: DocumentEnterpriseOut
     title: str
-    category: str
+    category: DocumentCategoryValue
     description: str
     original_name: str
     content_type: str
@@ -43,5 +48,5 @@ class DocumentOut(Schema):
 
 class DocumentUpdateIn(InputSchema):
     title: str | None = None
-    category: str | None = None
+    category: DocumentCategoryValue | None = None
     description: str | None = None

@@ -20,7 +20,7 @@ from cpass.core.errors import ValidationFailed
 from cpass.core.platform import require_reference_read
 from cpass.fx import selectors
 from cpass.fx.models import ExchangeRate
-from cpass.fx.schemas import ConversionOut, ExchangeRateOut, RateFindingOut
+from cpass.fx.schemas import ConversionOut, ExchangeRateOut, RateFindingOut, RoundingValue
 
 router = Router()
 
@@ -57,10 +57,9 @@ def convert(
     to_currency: str = Query(..., alias="to"),  # noqa: B008
     jurisdiction: str = "CN",
     places: int = 2,
-    rounding: str = "ROUND_HALF_UP",
+    rounding: RoundingValue = "ROUND_HALF_UP",
 ) -> dict[str, Any]:
-    """Exact decimal arithmetic through the home currency, rounded once to `places` with `rounding`
-    (ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN, ...)."""
+    """Exact decimal arithmetic through the home currency, rounded once to `places` with `rounding`."""
     require_reference_read(request_actor(request))
     try:
         value = Decimal(amount)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
+
+from cpass.core.api import one_of
+from cpass.fx.models import RatePeriod
+from cpass.fx.selectors import ROUNDINGS
+
+RoundingValue = Annotated[str, one_of(ROUNDINGS)]
 
 
 class ExchangeRateOut(Schema):
@@ -14,7 +21,7 @@ class ExchangeRateOut(Schema):
     rate: Decimal
     date: dt.date
     source: str
-    period: str
+    period: Annotated[str, one_of(RatePeriod)]
 
 
 class RateFindingOut(Schema):
@@ -39,5 +46,5 @@ class ConversionOut(Schema):
     result: Decimal
     exact: str
     places: int
-    rounding: str
+    rounding: RoundingValue
     legs: list[RateFindingOut]

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
+
+from cpass.core.api import one_of
+from cpass.imports.models import ImportStatus
 
 
 class ColumnOut(Schema):
@@ -47,7 +51,7 @@ class ImportJobOut(Schema):
     size: int
     options: dict[str, str]
     all_or_nothing: bool
-    status: str
+    status: Annotated[str, one_of(ImportStatus)]
     rows: int
     written: int
     skipped: int

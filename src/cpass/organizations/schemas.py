@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 
-from cpass.core.api import InputSchema
+from cpass.core.api import InputSchema, one_of
+from cpass.core.modules import MODULES, delegable_modules
+from cpass.organizations.choices import Access, EnterpriseKind, InvitationStatus, Role
+
+EnterpriseKindValue = Annotated[str, one_of(EnterpriseKind)]
+RoleValue = Annotated[str, one_of(Role)]
+#: The roles a member is given by invitation or change; ownership moves by transfer only.
+GivenRoleValue = Annotated[str, one_of(role for role in Role if role != Role.OWNER)]
+AccessValue = Annotated[str, one_of(Access)]
 
 
 class EnterpriseOut(Schema):
     id: int
     name: str
     name_en: str
-    kind: str
+    kind: EnterpriseKindValue
     uscc: str
     customs_code: str
     introduction: str
@@ -32,12 +41,12 @@ class EnterpriseOut(Schema):
 class MyEnterpriseOut(EnterpriseOut):
     """An enterprise in the caller's list, with the caller's role there."""
 
-    role: str
+    role: RoleValue
 
 
 class EnterpriseCreateIn(InputSchema):
     name: str
-    kind: str
+    kind: EnterpriseKindValue
     uscc: str
     name_en: str = ""
     customs_code: str = ""
@@ -49,7 +58,7 @@ class EnterpriseCreateIn(InputSchema):
 class EnterpriseUpdateIn(InputSchema):
     name: str | None = None
     name_en: str | None = None
-    kind: str | None = None
+    kind: EnterpriseKindValue | None = None
     uscc: str | None = None
     customs_code: str | None = None
     introduction: str | None = None
@@ -65,13 +74,13 @@ class MemberUserOut(Schema):
 
 class MembershipOut(Schema):
     id: int
-    role: str
+    role: RoleValue
     user: MemberUserOut
     created_at: datetime
 
 
 class MembershipUpdateIn(InputSchema):
-    role: str
+    role: GivenRoleValue
 
 
 class TransferOwnershipIn(InputSchema):
@@ -81,8 +90,8 @@ class TransferOwnershipIn(InputSchema):
 class InvitationOut(Schema):
     id: int
     email: str
-    role: str
-    status: str
+    role: RoleValue
+    status: Annotated[str, one_of(InvitationStatus)]
     expires_at: datetime
     created_at: datetime
     responded_at: datetime | None
@@ -90,7 +99,7 @@ class InvitationOut(Schema):
 
 class InvitationCreateIn(InputSchema):
     email: str
-    role: str
+    role: GivenRoleValue
 
 
 class InvitationTokenIn(InputSchema):
@@ -107,14 +116,14 @@ class GrantOut(Schema):
     id: int
     grantor: PartnerRefOut
     grantee: PartnerRefOut
-    module: str
+    module: Annotated[str, one_of(MODULES)]
     module_label: str
-    access: str
+    access: AccessValue
     created_at: datetime
     revoked_at: datetime | None
 
 
 class GrantCreateIn(InputSchema):
     grantee_uscc: str
-    module: str
-    access: str
+    module: Annotated[str, one_of(module.key for module in delegable_modules())]
+    access: AccessValue

@@ -1,8 +1,6 @@
 """/api/v1/parties: parties (own and granted clients'), screening review items and, for platform
 staff, the restricted-party lists."""
 
-from __future__ import annotations
-
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -15,12 +13,17 @@ from cpass.parties import selectors, services
 from cpass.parties.models import Party, RestrictedEntry, RestrictedList, ScreeningMatch
 from cpass.parties.schemas import (
     MatchDecisionIn,
+    MatchOrdering,
+    MatchStatusValue,
     PartyCreateIn,
+    PartyOrdering,
     PartyOut,
+    PartyRoleValue,
     PartyUpdateIn,
     RestrictedEntryOut,
     RestrictedListOut,
     ScreeningMatchOut,
+    ScreeningStatusValue,
 )
 
 router = Router()
@@ -35,12 +38,12 @@ def _scoped(request: HttpRequest, action: str) -> Actor:
 def party_list(
     request: HttpRequest,
     enterprise: int | None = None,
-    role: str | None = None,
+    role: PartyRoleValue | None = None,
     country: str | None = None,
-    status: str | None = None,
+    status: ScreeningStatusValue | None = None,
     active: bool | None = None,
     q: str | None = None,
-    ordering: str | None = None,
+    ordering: PartyOrdering | None = None,
 ) -> QuerySet[Party]:
     """Filter by owner `enterprise`, `role`, `country` (alpha-3), screening `status`, `active`; `q` searches
     names and identifiers; `ordering` e.g. name_local,-created_at."""
@@ -67,10 +70,10 @@ def party_create(request: HttpRequest, payload: PartyCreateIn) -> Status[Party]:
 @paginate(Pagination)
 def match_list(
     request: HttpRequest,
-    status: str | None = None,
+    status: MatchStatusValue | None = None,
     party: int | None = None,
     enterprise: int | None = None,
-    ordering: str | None = None,
+    ordering: MatchOrdering | None = None,
 ) -> QuerySet[ScreeningMatch]:
     """`status` open (the review queue), confirmed, cleared or withdrawn; `party` id; `ordering` e.g. -score."""
     return selectors.match_list(

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from cpass.core.api import InputSchema
+from cpass.core.api import InputSchema, one_of, ordering_of
+from cpass.parties.choices import MatchDecision, MatchStatus, PartyRole, ScreeningStatus
+from cpass.parties.selectors import MATCH_ORDERING, PARTY_ORDERING
+
+PartyRoleValue = Annotated[str, one_of(PartyRole)]
+ScreeningStatusValue = Annotated[str, one_of(ScreeningStatus)]
+MatchStatusValue = Annotated[str, one_of(MatchStatus)]
+PartyOrdering = Annotated[str, ordering_of(PARTY_ORDERING)]
+MatchOrdering = Annotated[str, ordering_of(MATCH_ORDERING)]
 
 
 class PartyEnterpriseOut(Schema):
@@ -18,7 +27,7 @@ class PartyEnterpriseOut(Schema):
 class PartyOut(Schema):
     id: int
     enterprise: PartyEnterpriseOut
-    roles: list[str]
+    roles: list[PartyRoleValue]
     name_local: str
     name_en: str
     country: str
@@ -40,7 +49,9 @@ class PartyOut(Schema):
     iata_prefix: str
     notes: str
     is_active: bool
-    screening_status: str = Field(description="clear, review (an open match) or blocked (a confirmed match)")
+    screening_status: ScreeningStatusValue = Field(
+        description="clear, review (an open match) or blocked (a confirmed match)"
+    )
     screened_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -48,7 +59,7 @@ class PartyOut(Schema):
 
 class PartyCreateIn(InputSchema):
     enterprise_id: int | None = Field(None, description="Owner: your enterprise (default) or a client's")
-    roles: list[str]
+    roles: list[PartyRoleValue]
     name_local: str
     name_en: str = ""
     country: str = Field(description="ISO 3166-1 alpha-3, e.g. DEU")
@@ -73,7 +84,7 @@ class PartyCreateIn(InputSchema):
 
 
 class PartyUpdateIn(InputSchema):
-    roles: list[str] | None = None
+    roles: list[PartyRoleValue] | None = None
     name_local: str | None = None
     name_en: str | None = None
     country: str | None = None
@@ -102,7 +113,7 @@ class MatchPartyOut(Schema):
     name_local: str
     name_en: str
     country: str
-    screening_status: str
+    screening_status: ScreeningStatusValue
 
 
 class MatchDecidedByOut(Schema):
@@ -122,7 +133,7 @@ class ScreeningMatchOut(Schema):
     score: Decimal
     matched_party_name: str
     matched_entry_name: str
-    status: str = Field(description="open, confirmed, cleared or withdrawn")
+    status: MatchStatusValue = Field(description="open, confirmed, cleared or withdrawn")
     decided_by: MatchDecidedByOut | None
     decided_at: dt.datetime | None
     reason: str
@@ -131,7 +142,9 @@ class ScreeningMatchOut(Schema):
 
 
 class MatchDecisionIn(InputSchema):
-    decision: str = Field(description="confirm (the party is the listed one: blocked) or clear (false positive)")
+    decision: Annotated[str, one_of(MatchDecision)] = Field(
+        description="confirm (the party is the listed one: blocked) or clear (false positive)"
+    )
     reason: str
 
 

@@ -1,7 +1,5 @@
 """/api/v1/places: search UN/LOCODE locations and read one by its code (any signed-in person)."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
@@ -9,7 +7,7 @@ from ninja.pagination import paginate
 from cpass.core.api import Pagination, request_actor
 from cpass.places import selectors
 from cpass.places.models import Location
-from cpass.places.schemas import LocationOut
+from cpass.places.schemas import LocationOut, PlaceFunctionValue
 
 router = Router()
 
@@ -20,7 +18,7 @@ def place_list(
     request: HttpRequest,
     q: str | None = None,
     country: str | None = None,
-    function: str | None = None,
+    function: PlaceFunctionValue | None = None,
 ) -> selectors.LocationSearch:
     """`q`: code prefix ("CNSHA", "CN SHA") or the start of the name or of a word in it (case and accents
     ignored; Chinese matches as pinyin). `country`: ISO alpha-2. `function`: port, airport, rail, road,

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
+
+from cpass.core.api import one_of
+from cpass.places.models import FUNCTION_FILTERS, CoordinatesSource
+
+#: The `?function=` filter of the place search.
+PlaceFunctionValue = Annotated[str, one_of(FUNCTION_FILTERS)]
 
 
 class LocationOut(Schema):
@@ -27,6 +34,7 @@ class LocationOut(Schema):
     iata: str
     latitude: Decimal | None
     longitude: Decimal | None
-    #: "unlocode", "geocoded" (approximate, sometimes far off) or "" without coordinates.
-    coordinates_source: str
+    #: unlocode (surveyed), geocoded (approximate), suspect (geocoded and probably wrong), or "" without
+    #: coordinates.
+    coordinates_source: Annotated[str, one_of(CoordinatesSource, blank=True)]
     remarks: str

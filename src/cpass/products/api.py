@@ -1,7 +1,5 @@
 """/api/v1/products: CRUD, classification with history, declaration specification, images, Excel export."""
 
-from __future__ import annotations
-
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
@@ -22,6 +20,7 @@ from cpass.products.schemas import (
     DeclarationElementOut,
     ProductCreateIn,
     ProductImageOut,
+    ProductOrdering,
     ProductOut,
     ProductUpdateIn,
     SpecificationOut,
@@ -46,7 +45,7 @@ def product_list(
     classified: bool | None = None,
     active: bool | None = None,
     enterprise: int | None = None,
-    ordering: str | None = None,
+    ordering: ProductOrdering | None = None,
 ) -> QuerySet[Product]:
     """`q` over SKU, names, brand and specification; `hs_prefix` digits; `origin` alpha-3.
 
@@ -83,7 +82,7 @@ def product_export(
     classified: bool | None = None,
     active: bool | None = None,
     enterprise: int | None = None,
-    ordering: str | None = None,
+    ordering: ProductOrdering | None = None,
 ) -> FileResponse:
     products = selectors.product_list(
         actor=_scoped(request, "read"),

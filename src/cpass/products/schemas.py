@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.urls import reverse
 from ninja import Schema
 
-from cpass.core.api import InputSchema
-from cpass.products.models import ProductImage
+from cpass.core.api import InputSchema, one_of, ordering_of
+from cpass.products.models import ClassificationSource, ProductImage
+from cpass.products.selectors import PRODUCT_ORDERING
+
+ProductOrdering = Annotated[str, ordering_of(PRODUCT_ORDERING)]
+ClassificationSourceValue = Annotated[str, one_of(ClassificationSource)]
 
 
 class ProductEnterpriseOut(Schema):
@@ -86,8 +91,8 @@ class ClassificationIn(InputSchema):
     code: str
     ciq_code: str = ""
     reason: str = ""
-    #: "manual" or "assistant" (a code confirmed from the classification assistant's suggestions).
-    source: str = "manual"
+    #: assistant: a code confirmed from the classification assistant's suggestions.
+    source: ClassificationSourceValue = "manual"
     #: New element values; without them the values whose keys the new template has carry over.
     element_values: dict[str, str] | None = None
 
@@ -104,7 +109,7 @@ class ClassificationChangeOut(Schema):
     new_code: str
     new_ciq_code: str
     reason: str
-    source: str
+    source: ClassificationSourceValue
     changed_by: ClassificationChangeUserOut | None
     created_at: datetime
 

@@ -12,7 +12,7 @@ from cpass.core.actor import Actor
 from cpass.core.api import Pagination, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.documents.models import Document
-from cpass.documents.schemas import DocumentOut
+from cpass.documents.schemas import DocumentCategoryValue, DocumentOut
 from cpass.shipments import selectors, services
 from cpass.shipments.excel import XLSX_CONTENT_TYPE, export_filename, export_workbook
 from cpass.shipments.models import Container, GoodsLine, Milestone, SavedView, Shipment
@@ -20,6 +20,7 @@ from cpass.shipments.schemas import (
     ContainerCreateIn,
     ContainerOut,
     ContainerUpdateIn,
+    DirectionValue,
     GoodsLineCreateIn,
     GoodsLineOut,
     GoodsLineUpdateIn,
@@ -29,7 +30,9 @@ from cpass.shipments.schemas import (
     SavedViewOut,
     ShipmentCreateIn,
     ShipmentDocumentAttachIn,
+    ShipmentOrdering,
     ShipmentOut,
+    ShipmentStatusValue,
     ShipmentTransitionIn,
     ShipmentUpdateIn,
 )
@@ -45,15 +48,15 @@ def _scoped(request: HttpRequest, action: str) -> Actor:
 @paginate(Pagination)
 def shipment_list(
     request: HttpRequest,
-    direction: str | None = None,
-    status: str | None = None,
+    direction: DirectionValue | None = None,
+    status: ShipmentStatusValue | None = None,
     port: str | None = None,
     eta_from: datetime | None = None,
     eta_to: datetime | None = None,
     party: int | None = None,
     q: str | None = None,
     enterprise: int | None = None,
-    ordering: str | None = None,
+    ordering: ShipmentOrdering | None = None,
 ) -> QuerySet[Shipment]:
     """`port` is the port of loading or discharge (UN/LOCODE); `party` a consignor, consignee or notify party id;
     `q` searches job number, references, bills, vessel and container numbers; `ordering` e.g. -eta."""
@@ -78,15 +81,15 @@ def shipment_list(
 )
 def shipment_export(
     request: HttpRequest,
-    direction: str | None = None,
-    status: str | None = None,
+    direction: DirectionValue | None = None,
+    status: ShipmentStatusValue | None = None,
     port: str | None = None,
     eta_from: datetime | None = None,
     eta_to: datetime | None = None,
     party: int | None = None,
     q: str | None = None,
     enterprise: int | None = None,
-    ordering: str | None = None,
+    ordering: ShipmentOrdering | None = None,
 ) -> FileResponse:
     """The same filters as the list; every matching shipment, one row each."""
     shipments = selectors.shipment_list(
@@ -278,7 +281,7 @@ def shipment_document_upload(
     request: HttpRequest,
     shipment_id: int,
     title: Form[str],
-    category: Form[str],
+    category: Form[DocumentCategoryValue],
     file: UploadedFile = File(...),  # noqa: B008
     description: Form[str] = "",
 ) -> Status[Document]:

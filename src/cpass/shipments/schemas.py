@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Schema
 
-from cpass.core.api import InputSchema
+from cpass.core.api import InputSchema, one_of, ordering_of
+from cpass.shipments.choices import MANUAL_MILESTONE_KINDS, Direction, Incoterm, MilestoneKind, ShipmentStatus
+from cpass.shipments.selectors import SHIPMENT_ORDERING
+
+DirectionValue = Annotated[str, one_of(Direction)]
+ShipmentStatusValue = Annotated[str, one_of(ShipmentStatus)]
+ShipmentOrdering = Annotated[str, ordering_of(SHIPMENT_ORDERING)]
 
 
 class ShipmentEnterpriseOut(Schema):
@@ -25,9 +32,9 @@ class ShipmentPartyOut(Schema):
 class ShipmentOut(Schema):
     id: int
     enterprise: ShipmentEnterpriseOut
-    direction: str
+    direction: DirectionValue
     job_number: str
-    status: str
+    status: ShipmentStatusValue
     customer_reference: str
     contract_number: str
     house_bill: str
@@ -35,7 +42,7 @@ class ShipmentOut(Schema):
     consignor: ShipmentPartyOut | None
     consignee: ShipmentPartyOut | None
     notify_party: ShipmentPartyOut | None = None
-    incoterm: str
+    incoterm: Annotated[str, one_of(Incoterm, blank=True)]
     incoterm_place: str
     transport_mode: str
     port_of_loading: str
@@ -64,7 +71,7 @@ class ShipmentWriteIn(InputSchema):
     consignee_id: int | None = None
     notify_party_id: int | None = None
     #: One of the eleven Incoterms 2020 rules, e.g. FOB.
-    incoterm: str | None = None
+    incoterm: Annotated[str, one_of(Incoterm, blank=True)] | None = None
     incoterm_place: str | None = None
     #: Code of the transport_mode table (运输方式), e.g. 2 for waterway.
     transport_mode: str | None = None
@@ -90,8 +97,7 @@ class ShipmentWriteIn(InputSchema):
 
 
 class ShipmentCreateIn(ShipmentWriteIn):
-    #: "import" or "export".
-    direction: str
+    direction: DirectionValue
     #: The owner: your enterprise by default, or a client that granted you shipments:write.
     enterprise_id: int | None = None
 
@@ -101,8 +107,8 @@ class ShipmentUpdateIn(ShipmentWriteIn):
 
 
 class ShipmentTransitionIn(InputSchema):
-    #: The status to move to: booked, in_transit, arrived, cleared, delivered, closed or cancelled.
-    status: str
+    #: The status to move to; which ones a shipment may take next depends on its direction and status.
+    status: ShipmentStatusValue
     #: When it happened (now by default), with its UTC offset.
     at: datetime | None = None
     location: str = ""
@@ -220,8 +226,9 @@ class MilestoneUserOut(Schema):
 
 class MilestoneOut(Schema):
     id: int
-    kind: str
-    status: str
+    kind: Annotated[str, one_of(MilestoneKind)]
+    #: For status rows, the status the shipment moved to; "" for the others.
+    status: Annotated[str, one_of(ShipmentStatus, blank=True)]
     occurred_at: datetime
     location: str
     note: str
@@ -229,9 +236,8 @@ class MilestoneOut(Schema):
 
 
 class MilestoneCreateIn(InputSchema):
-    #: booking_confirmed, gate_in, loaded, departed, transshipment, arrived, discharged, customs_hold,
-    #: customs_released, gate_out, delivered, empty_returned or note.
-    kind: str
+    #: What happened; status rows are written by the status transitions.
+    kind: Annotated[str, one_of(MANUAL_MILESTONE_KINDS)]
     occurred_at: datetime
     location: str = ""
     note: str = ""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 
-from cpass.tariff.models import DutyRate, HsNode, TariffLine
+from cpass.core.api import one_of
+from cpass.tariff.models import DutyRate, HsLevel, HsNode, RateCombination, RateKind, TariffLine
 from cpass.tariff.selectors import RateOption, TariffQuote, rate_text
 
 
@@ -32,7 +33,7 @@ class TariffJurisdictionOut(Schema):
 class HsNodeOut(Schema):
     edition: str
     code: str
-    level: str
+    level: Annotated[str, one_of(HsLevel)]
     parent: str | None
     description_en: str
     description_zh: str
@@ -54,14 +55,14 @@ class HsNodeDetailOut(Schema):
 class TariffRateOut(Schema):
     """One rate: `ad_valorem` percent and/or `specific_amount` `specific_currency` per `specific_unit`."""
 
-    kind: str
+    kind: Annotated[str, one_of(RateKind)]
     agreement: str
     origin_countries: list[str]
     ad_valorem: Decimal | None
     specific_amount: Decimal | None
     specific_currency: str
     specific_unit: str
-    combination: str
+    combination: Annotated[str, one_of(RateCombination)]
     #: The rate as published (or, when none was kept, in our grammar).
     text: str
     #: The published text did not parse into numbers: shown, never computed.

@@ -3,32 +3,41 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from cpass.core.api import InputSchema
+from cpass.core.api import InputSchema, one_of
+from cpass.customs.choices import TRANSITIONS, MessageFormat, ReceiptState, TransitionBy
+
+MessageFormatValue = Annotated[str, one_of(MessageFormat)]
 
 
 class GatewayReceiptIngestIn(InputSchema):
     gateway: str = Field(..., max_length=20, description="The connection the receipt came through, e.g. sandbox.")
-    message_format: str = Field(..., max_length=8, description="sw_xml (DEC_RESULT XML) or edifact (CUSRES).")
+    message_format: MessageFormatValue = Field(
+        ..., max_length=8, description="sw_xml (DEC_RESULT XML) or edifact (CUSRES)."
+    )
     payload: str = Field(..., min_length=1, max_length=500_000, description="The receipt exactly as received.")
 
 
 class GatewayReceiptOut(Schema):
     id: int | None = Field(None, description="None for a receipt delivered again (state duplicate, not stored).")
     gateway: str
-    message_format: str
+    message_format: MessageFormatValue
     message_id: str
     declaration_id: int | None
     declaration_key: str
     code: str
-    transition: str
+    #: The customs step the receipt carries; "" for a receipt that carries none.
+    transition: Annotated[
+        str, one_of((t.name for t in TRANSITIONS.values() if t.by == TransitionBy.CUSTOMS), blank=True)
+    ]
     entry_number: str
     note: str
     issued_at: datetime | None
     sequence: int
-    state: str
+    state: Annotated[str, one_of(ReceiptState)]
     state_reason: str
     created_at: datetime | None
 
@@ -36,7 +45,7 @@ class GatewayReceiptOut(Schema):
 class GatewaySubmissionOut(Schema):
     id: int
     gateway: str
-    message_format: str
+    message_format: MessageFormatValue
     message_id: str
     payload: str
     sent_at: datetime | None
@@ -47,7 +56,9 @@ class GatewaySubmissionOut(Schema):
 class GatewayOut(Schema):
     name: str
     label: str
-    message_format: str = Field(..., description="sw_xml (Single Window style XML) or edifact (UN/EDIFACT CUSDEC).")
+    message_format: MessageFormatValue = Field(
+        ..., description="sw_xml (Single Window style XML) or edifact (UN/EDIFACT CUSDEC)."
+    )
     is_sandbox: bool = Field(..., description="True for the sandbox customs: nothing reaches the real customs.")
 
 

@@ -4,8 +4,6 @@ run: follow it at /api/v1/imports/{id}), the export of its items, and the export
 Mounted by the lead next to the customs router: `api.add_router("/customs", itemsheet_router, tags=["customs"])`.
 """
 
-from __future__ import annotations
-
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
@@ -26,10 +24,12 @@ from cpass.customs.itemsheet.excel import (
 )
 from cpass.customs.itemsheet.importers import KIND
 from cpass.customs.itemsheet.views import declaration_items
+from cpass.customs.schemas import DeclarationOrdering, DeclarationStatusValue
 from cpass.imports.models import ImportJob
 from cpass.imports.schemas import ImportJobOut
 from cpass.imports.selectors import import_job_progress
 from cpass.imports.services import import_job_create
+from cpass.shipments.schemas import DirectionValue
 
 router = Router()
 
@@ -41,11 +41,11 @@ router = Router()
 )
 def declaration_export(
     request: HttpRequest,
-    status: str | None = None,
-    direction: str | None = None,
+    status: DeclarationStatusValue | None = None,
+    direction: DirectionValue | None = None,
     shipment: int | None = None,
     q: str | None = None,
-    ordering: str | None = None,
+    ordering: DeclarationOrdering | None = None,
 ) -> FileResponse:
     declarations = selectors.declaration_list(
         actor=scoped_actor(request, "customs", "read"),

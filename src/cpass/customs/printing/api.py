@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema
 
+from cpass.accounts.schemas import LanguageValue
 from cpass.core.api import ProblemOut, scoped_actor
 from cpass.customs.printing import render as printing
 from cpass.customs.printing.views import pdf_response
@@ -22,7 +23,7 @@ router = Router()
 
 
 class PrintLanguageIn(Schema):
-    lang: str | None = None
+    lang: LanguageValue | None = None
 
 
 def _pdf_responses(what: str) -> dict[str, Any]:
