@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.models import TenantOwned, TimeStampedModel, created_by_field
@@ -262,7 +263,11 @@ class DeclarationDocument(TenantOwned):
 
 class DeclarationEvent(TenantOwned):
     """One entry of the declaration's timeline: a status change (by a person or a receipt), a submission, a
-    split or a note. Written only by the services; never changed."""
+    split or a note. Written only by the services; never changed.
+
+    `reason` holds what people or customs wrote; on a split event, the reference of the declaration split from.
+    What the service says itself is shown in the reader's language (`display_reason`), not stored: stored, it
+    would stay in the language of whoever prepared the declaration."""
 
     tenant_module = "customs"
 
@@ -287,6 +292,16 @@ class DeclarationEvent(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_reason(self) -> str:
+        """The reason, with the service's own events told in the active language: the first one (a transition
+        to draft from no status: the declaration was prepared) and a split."""
+        if self.kind == EventKind.SPLIT:
+            return gettext("Split from %(reference)s (at most 50 items per declaration)") % {"reference": self.reason}
+        if not self.reason and self.kind == EventKind.TRANSITION and not self.from_status:
+            return gettext("Declaration prepared")
+        return self.reason
 
 
 class GatewaySubmission(TenantOwned):

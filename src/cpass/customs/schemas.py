@@ -21,7 +21,7 @@ from cpass.customs.choices import (
     TransitionBy,
     transitions_from,
 )
-from cpass.customs.models import Declaration
+from cpass.customs.models import Declaration, DeclarationEvent
 from cpass.customs.selectors import DECLARATION_ORDERING
 from cpass.shipments.schemas import DirectionValue
 
@@ -505,7 +505,12 @@ class DeclarationEventOut(Schema):
     transition: Annotated[str, one_of(TRANSITIONS, blank=True)]
     from_status: Annotated[str, one_of(DeclarationStatus, blank=True)]
     to_status: Annotated[str, one_of(DeclarationStatus, blank=True)]
+    #: What people or customs wrote, or what the service says of the event, in the request's language.
     reason: str
     occurred_at: dt.datetime
     recorded_by: DeclarationEventUserOut | None
     receipt: DeclarationEventReceiptOut | None
+
+    @staticmethod
+    def resolve_reason(obj: DeclarationEvent) -> str:
+        return obj.display_reason

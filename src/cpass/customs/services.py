@@ -330,7 +330,7 @@ def declaration_create(*, actor: Actor, shipment_id: int, **fields: Any) -> Decl
                 for number, line in enumerate(chunk, start=1)
             ]
         )
-        _event(declaration, kind=EventKind.TRANSITION, actor=actor, reason=str(_("Declaration prepared")))
+        _event(declaration, kind=EventKind.TRANSITION, actor=actor)
         if first is None:
             first = declaration
         else:
@@ -338,9 +338,7 @@ def declaration_create(*, actor: Actor, shipment_id: int, **fields: Any) -> Decl
                 declaration,
                 kind=EventKind.SPLIT,
                 actor=actor,
-                reason=str(
-                    _("Split from %(reference)s (at most 50 items per declaration)") % {"reference": first.reference}
-                ),
+                reason=first.reference,
             )
     assert first is not None
     return selectors.declaration_get(actor=actor, declaration_id=first.pk, action="write")
@@ -710,10 +708,9 @@ def declaration_continuations(*, actor: Actor, declaration: Declaration, count: 
     )
     moment = bulk.db_time(now)
     user_id = template.created_by_id
-    split = str(_("Split from %(reference)s (at most 50 items per declaration)") % {"reference": declaration.reference})
     events = (
-        (EventKind.TRANSITION, DeclarationStatus.DRAFT, str(_("Declaration prepared"))),
-        (EventKind.SPLIT, "", split),
+        (EventKind.TRANSITION, DeclarationStatus.DRAFT, ""),
+        (EventKind.SPLIT, "", declaration.reference),
     )
     bulk.insert_rows(
         DeclarationEvent,

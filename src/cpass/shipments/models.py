@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.models import TenantOwned, created_by_field
@@ -229,7 +230,10 @@ class ContainerLoad(TenantOwned):
 
 
 class Milestone(TenantOwned):
-    """One event on the shipment's timeline: a status change (written by the service) or a manual entry."""
+    """One event on the shipment's timeline: a status change (written by the service) or a manual entry.
+
+    `note` holds what people wrote. What the service says itself is not stored but shown in the reader's
+    language (`display_note`): stored, it would stay in the language of whoever opened the shipment."""
 
     tenant_module = "shipments"
 
@@ -258,6 +262,16 @@ class Milestone(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_note(self) -> str:
+        """The note, or on the row the service writes as the shipment opens (a status row for draft: no
+        transition leads back to draft), that fact in the active language."""
+        if self.note:
+            return self.note
+        if self.kind == MilestoneKind.STATUS and self.status == ShipmentStatus.DRAFT:
+            return gettext("Shipment opened")
+        return ""
 
 
 class SavedView(TenantOwned):

@@ -10,6 +10,7 @@ from ninja import Schema
 
 from cpass.core.api import InputSchema, one_of, ordering_of
 from cpass.shipments.choices import MANUAL_MILESTONE_KINDS, Direction, Incoterm, MilestoneKind, ShipmentStatus
+from cpass.shipments.models import Milestone
 from cpass.shipments.selectors import SHIPMENT_ORDERING
 
 DirectionValue = Annotated[str, one_of(Direction)]
@@ -231,8 +232,13 @@ class MilestoneOut(Schema):
     status: Annotated[str, one_of(ShipmentStatus, blank=True)]
     occurred_at: datetime
     location: str
+    #: What people wrote, or what the service says of the row, in the request's language.
     note: str
     recorded_by: MilestoneUserOut | None
+
+    @staticmethod
+    def resolve_note(obj: Milestone) -> str:
+        return obj.display_note
 
 
 class MilestoneCreateIn(InputSchema):

@@ -260,7 +260,6 @@ def shipment_create(*, actor: Actor, direction: str, enterprise_id: int | None =
             kind=MilestoneKind.STATUS,
             status=ShipmentStatus.DRAFT,
             occurred_at=timezone.now(),
-            note=str(_("Shipment opened")),
         )
         return selectors.shipment_get(actor=actor, shipment_id=shipment.pk, action="write")
 

@@ -6,6 +6,7 @@ import hashlib
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from cpass.classification import embeddings
 from cpass.customs import selectors
@@ -84,6 +85,10 @@ def test_demo_declarations_in_every_state_through_receipts_once(
         (EventKind.TRANSITION, "pay", "paid"),
         (EventKind.RECEIPT, "release", "released"),
     ]
+    # The service's own words are not stored but told in the reader's language.
+    assert timeline[0].reason == ""
+    with translation.override("zh-hans"):
+        assert timeline[0].display_reason == "报关单已生成"
     # Every customs state came as a stored sandbox receipt, applied, answering a stored submission.
     receipts = GatewayReceipt.objects.filter(declaration__enterprise=enterprise)
     assert set(receipts.values_list("gateway", "message_format", "state").distinct()) == {

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from cpass.audit import registry
@@ -410,10 +410,15 @@ def test_one_continuation(actor, declaration, enterprise) -> None:
         actor.user.pk,
     )
     events = DeclarationEvent.objects.unscoped().filter(declaration=part).order_by("kind")
-    assert [(event.kind, event.to_status, event.reason) for event in events] == [
+    assert [(event.kind, event.to_status, event.display_reason) for event in events] == [
         (EventKind.SPLIT, "", f"Split from {declaration.reference} (at most 50 items per declaration)"),
         (EventKind.TRANSITION, "draft", "Declaration prepared"),
     ]
+    with translation.override("zh-hans"):  # told in the reader's language, whoever prepared it
+        assert [event.display_reason for event in events] == [
+            f"拆分自 {declaration.reference}（每份报关单最多 50 项）",
+            "报关单已生成",
+        ]
     logged = ObjectChange.objects.get(content_type__model="declaration", object_id=str(part.pk))
     assert logged.after == registry.snapshot(_audited(Declaration), part)
     second = declaration_continuation(actor=actor, declaration=declaration)

@@ -95,6 +95,9 @@ def test_create_read_update_and_transition(login, owner, enterprise, setting, co
     )
     timeline = client.get(f"{BASE}/{shipment_id}/milestones").json()
     assert [item["status"] for item in timeline["items"]] == ["booked", "draft"]
+    assert timeline["items"][1]["note"] == "Shipment opened"
+    in_chinese = client.get(f"{BASE}/{shipment_id}/milestones", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert in_chinese["items"][1]["note"] == "已新建货运业务"
     assert call(client, "delete", f"{BASE}/{shipment_id}").status_code == 409
 
 

@@ -66,6 +66,9 @@ def test_create_with_inline_errors_then_detail(login, owner, enterprise, setting
     for tab in ("goods", "containers", "timeline"):
         assert client.get(good["Location"], {"tab": tab}).status_code == 200
     assert "Shipment opened" in text(client.get(good["Location"], {"tab": "timeline"}))
+    # Opened by someone reading English, read in Chinese: the service's own note is in the reader's language.
+    timeline_zh = text(client.get(good["Location"], {"tab": "timeline"}, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert ("已新建货运业务" in timeline_zh, "Shipment opened" in timeline_zh) == (True, False)
 
 
 def test_edit_changes_only_what_was_edited(login, owner, enterprise, setting):
