@@ -20,7 +20,8 @@ class CodeTable(TimeStampedModel):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     #: Where the codes come from (the published table, standard or regulation).
-    source = models.TextField(_("source"), blank=True)
+    source_en = models.TextField(_("source (English)"), blank=True)
+    source_zh = models.TextField(_("source (Chinese)"), blank=True)
     #: A regular expression every code of the table must match in full.
     code_pattern = models.CharField(_("code pattern"), max_length=100, blank=True)
 
@@ -35,6 +36,10 @@ class CodeTable(TimeStampedModel):
     @property
     def name(self) -> str:
         return localized(self.name_en, self.name_zh)
+
+    @property
+    def source(self) -> str:
+        return localized(self.source_en, self.source_zh)
 
 
 class CodeEntry(TimeStampedModel):

@@ -17,7 +17,10 @@ class CodeTableOut(Schema):
     name_zh: str
     #: In the request's language.
     name: str
+    #: Where the codes come from, in the request's language (source_en, source_zh: each language's).
     source: str
+    source_en: str
+    source_zh: str
     code_pattern: str
     entry_count: int
 

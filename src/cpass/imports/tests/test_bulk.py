@@ -22,12 +22,12 @@ from cpass.tariff.models import DutyRate, RateSet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COLUMNS = ("key", "name_en", "name_zh", "source", "code_pattern", "created_at", "updated_at")
+COLUMNS = ("key", "name_en", "name_zh", "source_en", "source_zh", "code_pattern", "created_at", "updated_at")
 
 
 def table_rows(keys: list[str]) -> list[tuple[Any, ...]]:
     now = bulk.db_time(timezone.now())
-    return [(f"bulk-{key}", f"Table {key}", f"表 {key}", "", "", now, now) for key in keys]
+    return [(f"bulk-{key}", f"Table {key}", f"表 {key}", "", "", "", now, now) for key in keys]
 
 
 def stored() -> Any:

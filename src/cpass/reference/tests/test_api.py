@@ -18,6 +18,10 @@ def test_tables_and_entries(login, owner):
     assert tables["count"] >= 16
     unit = next(t for t in tables["items"] if t["key"] == "unit")
     assert (unit["name_zh"], unit["entry_count"] > 100) == ("计量单位", True)
+    assert (unit["source"], unit["source_en"]) == (unit["source_en"], unit["source_en"])
+    assert "海关统计计量单位" in unit["source_zh"]
+    in_chinese = client.get(f"{BASE}/tables/unit", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert in_chinese["source"] == unit["source_zh"]
     found = client.get(f"{BASE}/tables/country/entries", {"q": "中国"}).json()
     assert "CHN" in [e["code"] for e in found["items"]]
     one = client.get(f"{BASE}/tables/unit/entries/035", HTTP_ACCEPT_LANGUAGE="zh-hans").json()

@@ -37,6 +37,11 @@ def test_chinese_page(login, owner):
     page = client.get("/reference/").content.decode()
     assert "代码表" in page
     assert "计量单位" in page
+    # Each table's source in the reader's language too.
+    assert ("海关统计计量单位" in page, "customs statistics units of quantity" in page) == (True, False)
+    client.cookies["cpass_language"] = "en"
+    english = client.get("/reference/unit/").content.decode()
+    assert "customs statistics units of quantity" in english
 
 
 def test_staff_add_and_edit(login, staff):
