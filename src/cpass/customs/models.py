@@ -335,6 +335,8 @@ class GatewayReceipt(TimeStampedModel):
 
     (gateway, message_id) is unique, so a duplicated receipt is recognised and never applied twice;
     `issued_at` and `sequence` order receipts, so an older one arriving late does not move the status back.
+    `state_reason` is why it was not applied as it stands; that an information-only receipt changes nothing is
+    told in the reader's language (`display_state_reason`), not stored in the background job's.
     """
 
     gateway = models.CharField(_("gateway"), max_length=20)
@@ -372,6 +374,12 @@ class GatewayReceipt(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.message_id}"
+
+    @property
+    def display_state_reason(self) -> str:
+        if not self.state_reason and self.state == ReceiptState.APPLIED and not self.transition:
+            return gettext("Information only; the status does not change.")
+        return self.state_reason
 
 
 class CustomsConnection(TenantOwned):

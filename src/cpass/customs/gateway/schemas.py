@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from cpass.core.api import InputSchema, one_of
 from cpass.customs.choices import TRANSITIONS, MessageFormat, ReceiptState, TransitionBy
+from cpass.customs.models import GatewayReceipt
 
 MessageFormatValue = Annotated[str, one_of(MessageFormat)]
 
@@ -38,8 +39,13 @@ class GatewayReceiptOut(Schema):
     issued_at: datetime | None
     sequence: int
     state: Annotated[str, one_of(ReceiptState)]
+    #: Why it stands as it does, in the request's language where C-pass says it.
     state_reason: str
     created_at: datetime | None
+
+    @staticmethod
+    def resolve_state_reason(obj: GatewayReceipt) -> str:
+        return obj.display_state_reason
 
 
 class GatewaySubmissionOut(Schema):

@@ -204,7 +204,6 @@ def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declara
             declaration.pre_entry_number = parsed.pre_entry_number[:18]
             declaration.save(update_fields=["pre_entry_number", "updated_at"])
         receipt.state = ReceiptState.APPLIED
-        receipt.state_reason = _("Information only; the status does not change.")
         receipt.save()
         return
     newest = (
