@@ -94,7 +94,7 @@ class CustomsFigureOut(Schema):
     values: list[CustomsValueOut]
     rate: str
     reason: str
-    rounding: str
+    rounding: CustomsTextOut | None
     legal_basis: CustomsTextOut | None
 
 

@@ -111,7 +111,7 @@ def _localised(figure: Figure, language: str) -> dict[str, Any]:
         "working": figure.working,
         "rate": figure.rate,
         "reason": figure.reason,
-        "rounding": figure.rounding,
+        "rounding": figure.rounding.text(language) if figure.rounding else "",
         "legal_basis": figure.legal_basis.text(language) if figure.legal_basis else "",
     }
 

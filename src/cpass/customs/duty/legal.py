@@ -11,7 +11,7 @@ from cpass.customs.duty.model import Bilingual
 
 B = Bilingual
 
-HALF_UP = "half up to 0.01 (四舍五入至分)"
+HALF_UP = B("half up to the fen (0.01)", "四舍五入至分")
 
 
 @dataclass(frozen=True)

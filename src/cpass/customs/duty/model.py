@@ -151,7 +151,7 @@ class Figure:
     #: The rate used ("15%", "250 CNY/070"), and why it applies.
     rate: str = ""
     reason: str = ""
-    rounding: str = ""
+    rounding: Bilingual | None = None
     legal_basis: Bilingual | None = None
 
 

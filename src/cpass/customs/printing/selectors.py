@@ -501,7 +501,7 @@ def _figure(figure: Figure, notes: Notes) -> FigureView:
         refs.append(notes.add(reason))
         reason = ""
     if figure.rounding:
-        refs.append(notes.add(figure.rounding))
+        refs.append(notes.add(figure.rounding.text(language)))
     if figure.legal_basis:
         refs.append(notes.add(figure.legal_basis.text(language)))
     return FigureView(

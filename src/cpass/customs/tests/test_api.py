@@ -52,6 +52,7 @@ def test_calculation_with_traces(owner: Any, enterprise: Any, demo: None) -> Non
     assert body["items"][1]["vat"] == "162.50"
     figure = next(f for f in body["items"][0]["figures"] if f["key"] == "import_duty")
     assert (figure["rate"], figure["label"]["zh"]) == ("15%", "进口关税")
+    assert figure["rounding"] == {"en": "half up to the fen (0.01)", "zh": "四舍五入至分"}
     assert "MFN" in figure["reason"]
     assert [tax["key"] for tax in body["taxes"]] == ["import_duty", "consumption_tax", "vat"]
     assert body["currency"] == "CNY"

@@ -146,6 +146,9 @@ def test_each_tab_renders_in_english_and_chinese(login, owner, declaration, demo
     assert ('lang="zh-hans"' in zh, "时间线" in zh, "货运业务" in zh) == (True, True, True)
     if tab == "header":
         assert ("0110 一般贸易" in zh, "0110 General trade" in page) == (True, True)
+    if tab == "duties":  # the rounding rule in the reader's language only
+        assert ("四舍五入至分" in zh, "half up to the fen" in zh) == (True, False)
+        assert ("half up to the fen" in page, "四舍五入至分" in page) == (True, False)
     expected = {
         "header": ("MEDUHH123456", "上海东方贸易有限公司", "0110"),
         "items": (PUMP, "齿轮泵", "Add item"),
