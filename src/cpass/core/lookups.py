@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import CharField, Lookup, TextField, lookups
+from django.db.models import CharField, ForeignObject, Lookup, TextField, lookups
 from django.db.models.fields.related_lookups import RelatedExact
 
 
@@ -70,8 +70,6 @@ TEXT_LOOKUPS: list[type[Lookup]] = [
 
 
 def register() -> None:
-    from django.db.models import ForeignObject
-
     ForeignObject.register_lookup(RelatedIdExact)
     for field in (CharField, TextField):
         for lookup in (*TEXT_LOOKUPS, _NoNulIn):

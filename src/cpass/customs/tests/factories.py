@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import factory
 
-from cpass.customs.choices import DeclarationStatus, EventKind
+from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState
 from cpass.customs.models import (
     CustomsConnection,
     Declaration,
     DeclarationDocument,
     DeclarationEvent,
     DeclarationItem,
+    GatewayReceipt,
     GatewaySubmission,
 )
 from cpass.organizations.tests.factories import EnterpriseFactory
@@ -99,6 +100,19 @@ class GatewaySubmissionFactory(factory.django.DjangoModelFactory[GatewaySubmissi
     message_format = "sw_xml"
     message_id = factory.Sequence(lambda n: f"MSG{n:010d}")
     payload = "<DecMessage/>"
+
+
+class GatewayReceiptFactory(factory.django.DjangoModelFactory[GatewayReceipt]):
+    """A receipt of the sandbox gateway, applied; give `declaration` (None: a receipt for no known one)."""
+
+    class Meta:
+        model = GatewayReceipt
+
+    gateway = "sandbox"
+    message_format = "sw_xml"
+    message_id = factory.Sequence(lambda n: f"R{n:010d}")
+    payload = "<x/>"
+    state = ReceiptState.APPLIED
 
 
 class CustomsConnectionFactory(factory.django.DjangoModelFactory[CustomsConnection]):

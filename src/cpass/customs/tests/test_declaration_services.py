@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cpass.customs import selectors, services
-from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState
+from cpass.customs.choices import DeclarationStatus, EventKind
 from cpass.customs.models import Declaration, DeclarationEvent, DeclarationItem, GatewayReceipt
-from cpass.customs.tests.factories import DeclarationFactory, DeclarationItemFactory
+from cpass.customs.tests.factories import DeclarationFactory, DeclarationItemFactory, GatewayReceiptFactory
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory, PartnerGrantFactory
 from cpass.parties.tests.factories import PartyFactory
 from cpass.places.models import Location
@@ -240,14 +240,7 @@ def test_cancel_needs_a_reason_and_withdraw_a_manager(actor, enterprise, make_ac
 
 
 def _receipt(declaration: Declaration | None, message_id: str) -> GatewayReceipt:
-    return GatewayReceipt.objects.create(
-        gateway="sandbox",
-        message_format="sw_xml",
-        message_id=message_id,
-        declaration=declaration,
-        payload="<x/>",
-        state=ReceiptState.APPLIED,
-    )
+    return GatewayReceiptFactory.create(declaration=declaration, message_id=message_id)
 
 
 def test_customs_steps_come_from_receipts_and_reach_the_shipment_timeline(enterprise):

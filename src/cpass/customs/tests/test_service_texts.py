@@ -13,7 +13,7 @@ from django.utils import translation
 
 from cpass.customs.choices import EventKind, ReceiptState
 from cpass.customs.models import DeclarationEvent, GatewayReceipt
-from cpass.customs.tests.factories import DeclarationEventFactory, DeclarationFactory
+from cpass.customs.tests.factories import DeclarationEventFactory, DeclarationFactory, GatewayReceiptFactory
 from cpass.organizations.models import Enterprise
 from cpass.shipments.choices import MilestoneKind, ShipmentStatus
 from cpass.shipments.models import Milestone
@@ -84,15 +84,7 @@ def test_an_information_receipt_says_so_in_the_readers_language(enterprise: Ente
     declaration = DeclarationFactory.create(enterprise=enterprise)
 
     def receipt(message_id: str, **fields: str) -> int:
-        defaults = {"state": ReceiptState.APPLIED, "transition": "", "state_reason": ""}
-        return GatewayReceipt.objects.create(
-            gateway="sandbox",
-            message_format="sw_xml",
-            message_id=message_id,
-            declaration=declaration,
-            payload="<x/>",
-            **{**defaults, **fields},
-        ).pk
+        return GatewayReceiptFactory.create(declaration=declaration, message_id=message_id, **fields).pk
 
     stored_en = receipt("R1", state_reason="Information only; the status does not change.")
     stored_zh = receipt("R2", state_reason="仅为通知，状态不变。")
