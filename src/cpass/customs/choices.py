@@ -132,3 +132,36 @@ class ReceiptState(models.TextChoices):
     STALE = "stale", _("Out of order (newer state already known)")
     QUARANTINED = "quarantined", _("Quarantined")
     DISMISSED = "dismissed", _("Dismissed by staff")
+
+
+class ReceiptReason(models.TextChoices):
+    """Why a receipt was not applied as it stands. Stored as a code with its parameters and told in the reader's
+    language (GatewayReceipt.display_state_reason), never as a sentence in the background job's language."""
+
+    NONE = "", _("none")
+    SAME_CONTENT = "same_content", _("same content as an applied receipt")
+    OLDER = "older", _("older than an applied receipt")
+    REDELIVERED = "redelivered", _("delivered again")
+    UNREADABLE = "unreadable", _("unreadable")
+    UNKNOWN_CODE = "unknown_code", _("unknown receipt code")
+    NO_DECLARATION = "no_declaration", _("no declaration matches")
+    STATUS_REFUSED = "status_refused", _("the declaration's status does not allow it")
+    ENTRY_NUMBER_TAKEN = "entry_number_taken", _("entry number taken")
+    DISMISSED = "dismissed", _("dismissed by staff")
+    #: A sentence stored before reasons were told at display, kept as it was (migration customs 0007).
+    STORED = "stored", _("as stored")
+
+
+#: The sentence of each reason; its parameters are filled at display (labels of codes in the reader's language).
+RECEIPT_REASON_SENTENCES: dict[str, str | Promise] = {
+    ReceiptReason.SAME_CONTENT: _("Same content as receipt %(id)s, already applied."),
+    ReceiptReason.OLDER: _("Older than receipt %(id)s, which is already applied."),
+    ReceiptReason.REDELIVERED: _("Already received as receipt %(id)s (%(state)s); not applied again."),
+    ReceiptReason.UNREADABLE: _("Unreadable: %(error)s"),
+    ReceiptReason.UNKNOWN_CODE: _("Unknown receipt code “%(code)s”."),
+    ReceiptReason.NO_DECLARATION: _("No declaration matches %(key)s."),
+    ReceiptReason.STATUS_REFUSED: _("A declaration that is %(status)s cannot be moved by “%(action)s”."),
+    ReceiptReason.ENTRY_NUMBER_TAKEN: _("Entry number %(number)s already belongs to another declaration."),
+    ReceiptReason.DISMISSED: _("Dismissed by %(name)s: %(reason)s"),
+    ReceiptReason.STORED: "%(text)s",
+}

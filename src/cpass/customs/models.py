@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cpass.core.models import TenantOwned, TimeStampedModel, created_by_field
 from cpass.customs.choices import (
+    RECEIPT_REASON_SENTENCES,
+    TRANSITIONS,
     ChargeMode,
     Confirmation,
     DeclarationStatus,
     EventKind,
     MessageFormat,
+    ReceiptReason,
     ReceiptState,
 )
 from cpass.shipments.choices import Direction
@@ -335,8 +338,9 @@ class GatewayReceipt(TimeStampedModel):
 
     (gateway, message_id) is unique, so a duplicated receipt is recognised and never applied twice;
     `issued_at` and `sequence` order receipts, so an older one arriving late does not move the status back.
-    `state_reason` is why it was not applied as it stands; that an information-only receipt changes nothing is
-    told in the reader's language (`display_state_reason`), not stored in the background job's.
+    Why it was not applied as it stands is stored as a code and its parameters (`reason`, `reason_params`) and
+    told in the reader's language (`display_state_reason`), not stored as a sentence in the background job's;
+    so is that an information-only receipt changes nothing.
     """
 
     gateway = models.CharField(_("gateway"), max_length=20)
@@ -361,7 +365,10 @@ class GatewayReceipt(TimeStampedModel):
     sequence = models.PositiveIntegerField(_("sequence"), default=0)
     payload = models.TextField(_("message"))
     state = models.CharField(_("state"), max_length=12, choices=ReceiptState.choices)
-    state_reason = models.CharField(_("why"), max_length=500, blank=True)
+    reason = models.CharField(_("why"), max_length=20, choices=ReceiptReason.choices, blank=True)
+    #: The reason's parameters: receipt ids, numbers and names as customs or a person gave them, and codes
+    #: (a status, a transition, a receipt state) that are told by their label at display.
+    reason_params = models.JSONField(_("why (parameters)"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -377,9 +384,20 @@ class GatewayReceipt(TimeStampedModel):
 
     @property
     def display_state_reason(self) -> str:
-        if not self.state_reason and self.state == ReceiptState.APPLIED and not self.transition:
-            return gettext("Information only; the status does not change.")
-        return self.state_reason
+        if not self.reason:
+            if self.state == ReceiptState.APPLIED and not self.transition:
+                return gettext("Information only; the status does not change.")
+            return ""
+        labels: dict[str, dict[str, Any]] = {
+            "status": dict(DeclarationStatus.choices),
+            "state": dict(ReceiptState.choices),
+            "action": {name: step.label for name, step in TRANSITIONS.items()},
+        }
+        params = {
+            key: str(labels[key].get(value, value)) if key in labels else str(value)
+            for key, value in self.reason_params.items()
+        }
+        return str(RECEIPT_REASON_SENTENCES[self.reason]) % params
 
 
 class CustomsConnection(TenantOwned):

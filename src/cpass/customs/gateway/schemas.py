@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from cpass.core.api import InputSchema, one_of
-from cpass.customs.choices import TRANSITIONS, MessageFormat, ReceiptState, TransitionBy
+from cpass.customs.choices import TRANSITIONS, MessageFormat, ReceiptReason, ReceiptState, TransitionBy
 from cpass.customs.models import GatewayReceipt
 
 MessageFormatValue = Annotated[str, one_of(MessageFormat)]
@@ -39,13 +39,25 @@ class GatewayReceiptOut(Schema):
     issued_at: datetime | None
     sequence: int
     state: Annotated[str, one_of(ReceiptState)]
-    #: Why it stands as it does, in the request's language where C-pass says it.
+    #: Why it stands as it does, in the request's language.
     state_reason: str
+    #: The same reason for programs: its code ("" for none) and parameters (receipt ids, numbers, names as given;
+    #: status, action and state as codes).
+    state_reason_code: Annotated[str, one_of(ReceiptReason)]
+    state_reason_params: dict[str, str]
     created_at: datetime | None
 
     @staticmethod
     def resolve_state_reason(obj: GatewayReceipt) -> str:
         return obj.display_state_reason
+
+    @staticmethod
+    def resolve_state_reason_code(obj: GatewayReceipt) -> str:
+        return obj.reason
+
+    @staticmethod
+    def resolve_state_reason_params(obj: GatewayReceipt) -> dict[str, str]:
+        return {key: str(value) for key, value in obj.reason_params.items()}
 
 
 class GatewaySubmissionOut(Schema):

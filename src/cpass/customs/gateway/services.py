@@ -17,12 +17,20 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cpass.core.actor import Actor
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from cpass.customs.choices import FINAL, DeclarationStatus, EventKind, MessageFormat, ReceiptState
+from cpass.customs.choices import (
+    FINAL,
+    TRANSITIONS,
+    DeclarationStatus,
+    EventKind,
+    MessageFormat,
+    ReceiptReason,
+    ReceiptState,
+)
 from cpass.customs.gateway.base import (
     RECEIPT_CODES,
     FollowUp,
@@ -166,16 +174,23 @@ def _declaration_id(gateway: str, parsed: ParsedReceipt) -> int | None:
     return None
 
 
-def _quarantine(receipt: GatewayReceipt, reason: str) -> None:
-    receipt.state = ReceiptState.QUARANTINED
-    receipt.state_reason = reason[:REASON_LIMIT]
+def _set_reason(receipt: GatewayReceipt, state: str, code: str, /, **params: str) -> None:
+    receipt.state = state
+    receipt.reason = code
+    receipt.reason_params = {key: value[:REASON_LIMIT] for key, value in params.items()}
+
+
+def _quarantine(receipt: GatewayReceipt, code: str, /, **params: str) -> None:
+    _set_reason(receipt, ReceiptState.QUARANTINED, code, **params)
     receipt.save()
+    with translation.override("en"):
+        told = receipt.display_state_reason
     logger.warning(
         "receipt %s/%s quarantined (declaration %s): %s",
         receipt.gateway,
         receipt.message_id,
         receipt.declaration_key or "-",
-        reason,
+        told,
     )
 
 
@@ -195,8 +210,7 @@ def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declara
         .first()
     )
     if same is not None:
-        receipt.state = ReceiptState.DUPLICATE
-        receipt.state_reason = _("Same content as receipt %(id)s, already applied.") % {"id": same.message_id}
+        _set_reason(receipt, ReceiptState.DUPLICATE, ReceiptReason.SAME_CONTENT, id=same.message_id)
         receipt.save()
         return
     if not receipt.transition:
@@ -214,11 +228,14 @@ def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declara
         .first()
     )
     if newest is not None and _order_key(receipt) <= _order_key(newest):
-        receipt.state = ReceiptState.STALE
-        receipt.state_reason = _("Older than receipt %(id)s, which is already applied.") % {"id": newest.message_id}
+        _set_reason(receipt, ReceiptState.STALE, ReceiptReason.OLDER, id=newest.message_id)
         receipt.save()
         return
-    receipt.state = ReceiptState.QUARANTINED
+    step = TRANSITIONS[receipt.transition]
+    if declaration.status not in step.sources:
+        _quarantine(receipt, ReceiptReason.STATUS_REFUSED, status=declaration.status, action=step.name)
+        return
+    _set_reason(receipt, ReceiptState.QUARANTINED, ReceiptReason.NONE)
     receipt.save()
     reason = receipt.note or str(RECEIPT_CODES[receipt.code].label)
     try:
@@ -231,19 +248,11 @@ def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declara
                 entry_number=receipt.entry_number if receipt.transition == "accept" else "",
                 occurred_at=receipt.issued_at or timezone.now(),
             )
-    except Conflict as exc:
-        declaration.refresh_from_db()
-        _quarantine(receipt, str(exc.detail))
-        return
     except IntegrityError:
         declaration.refresh_from_db()
-        _quarantine(
-            receipt,
-            _("Entry number %(number)s already belongs to another declaration.") % {"number": receipt.entry_number},
-        )
+        _quarantine(receipt, ReceiptReason.ENTRY_NUMBER_TAKEN, number=receipt.entry_number)
         return
-    receipt.state = ReceiptState.APPLIED
-    receipt.state_reason = ""
+    _set_reason(receipt, ReceiptState.APPLIED, ReceiptReason.NONE)
     receipt.save()
 
 
@@ -300,8 +309,8 @@ def _redelivered(existing: GatewayReceipt) -> GatewayReceipt:
         sequence=existing.sequence,
         payload=existing.payload,
         state=ReceiptState.DUPLICATE,
-        state_reason=_("Already received as receipt %(id)s (%(state)s); not applied again.")
-        % {"id": existing.pk, "state": existing.get_state_display()},
+        reason=ReceiptReason.REDELIVERED,
+        reason_params={"id": str(existing.pk), "state": existing.state},
     )
 
 
@@ -321,7 +330,7 @@ def receipt_ingest(*, gateway: str, message_format: str, payload: str | bytes) -
         if existing is not None:
             return _redelivered(existing)
         receipt = GatewayReceipt(gateway=gateway, message_format=message_format, message_id=message_id, payload=text)
-        _quarantine(receipt, _("Unreadable: %(error)s") % {"error": exc})
+        _quarantine(receipt, ReceiptReason.UNREADABLE, error=str(exc))
         return receipt
 
     declaration_id = _declaration_id(gateway, parsed)
@@ -349,9 +358,9 @@ def receipt_ingest(*, gateway: str, message_format: str, payload: str | bytes) -
     try:
         with transaction.atomic():
             if not parsed.known:
-                _quarantine(receipt, _("Unknown receipt code “%(code)s”.") % {"code": parsed.code[:10]})
+                _quarantine(receipt, ReceiptReason.UNKNOWN_CODE, code=parsed.code[:10])
             elif declaration is None:
-                _quarantine(receipt, _("No declaration matches %(key)s.") % {"key": parsed.declaration_key})
+                _quarantine(receipt, ReceiptReason.NO_DECLARATION, key=parsed.declaration_key)
             else:
                 _decide(receipt, parsed, declaration)
     except IntegrityError:
@@ -436,7 +445,7 @@ def receipt_reapply(*, actor: Actor, receipt_id: int) -> GatewayReceipt:
     declaration = Declaration.objects.unscoped().select_for_update().get(pk=declaration_id)
     _decide(receipt, parsed, declaration)
     if receipt.state == ReceiptState.QUARANTINED:
-        raise Conflict(receipt.state_reason)
+        raise Conflict(receipt.display_state_reason)
     if receipt.state == ReceiptState.APPLIED and receipt.transition:
         _retry_waiting(declaration)
     receipt.refresh_from_db()
@@ -453,10 +462,9 @@ def receipt_dismiss(*, actor: Actor, receipt_id: int, reason: str) -> GatewayRec
     if len(cleaned) > 400:
         raise ValidationFailed.on("reason", _("At most 400 characters."))
     receipt = _quarantined(receipt_id)
-    receipt.state = ReceiptState.DISMISSED
-    receipt.state_reason = (
-        _("Dismissed by %(name)s: %(reason)s") % {"name": actor.user.get_username(), "reason": cleaned}
-    )[:REASON_LIMIT]
+    _set_reason(
+        receipt, ReceiptState.DISMISSED, ReceiptReason.DISMISSED, name=actor.user.get_username(), reason=cleaned
+    )
     receipt.save()
     return receipt
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -310,7 +311,9 @@ def test_a_receipt_delivered_twice_is_applied_once():
     again = ingest(payload)
     assert again.pk is None
     assert again.state == ReceiptState.DUPLICATE
-    assert str(first.pk) in again.state_reason
+    assert (again.reason, again.reason_params) == ("redelivered", {"id": str(first.pk), "state": "applied"})
+    with translation.override("zh-hans"):
+        assert again.display_state_reason == f"已作为回执 {first.pk} 收到（已处理），不再重复处理。"
     assert GatewayReceipt.objects.count() == 1
     assert DeclarationEvent.objects.unscoped().filter(declaration=declaration, kind=EventKind.RECEIPT).count() == 1
 
@@ -357,7 +360,9 @@ def test_a_receipt_for_an_unknown_declaration_is_quarantined_and_logged(caplog):
     assert receipt.state == ReceiptState.QUARANTINED
     assert receipt.declaration_id is None
     assert receipt.declaration_key == "CP-NOBODY"
-    assert "No declaration matches CP-NOBODY" in receipt.state_reason
+    assert (receipt.reason, receipt.reason_params) == ("no_declaration", {"key": "CP-NOBODY"})
+    with translation.override("en"):
+        assert receipt.display_state_reason == "No declaration matches CP-NOBODY."
     assert "quarantined" in caplog.text
 
 
@@ -368,9 +373,23 @@ def test_unknown_codes_unreadable_messages_and_disallowed_steps_are_quarantined(
     unreadable = ingest("<DEC_RESULT>")
     early_release = ingest(sw("P", 5, minutes=5))
     assert [r.state for r in (unknown, unreadable, early_release)] == [ReceiptState.QUARANTINED] * 3
-    assert "Unknown receipt code" in unknown.state_reason
-    assert "Unreadable" in unreadable.state_reason
-    assert "cannot be moved" in early_release.state_reason
+    assert (unknown.reason, unknown.reason_params) == ("unknown_code", {"code": "Q"})
+    assert unreadable.reason == "unreadable"
+    assert unreadable.reason_params["error"].startswith("not well-formed XML")
+    assert (early_release.reason, early_release.reason_params) == (
+        "status_refused",
+        {"status": "submitted", "action": "release"},
+    )
+    # decided by the background job in English; read in the reader's language
+    with translation.override("zh-hans"):
+        assert GatewayReceipt.objects.get(pk=early_release.pk).display_state_reason == (
+            "状态为“已申报”的报关单不能执行“海关放行”。"
+        )
+        assert GatewayReceipt.objects.get(pk=unknown.pk).display_state_reason == "未知的回执代码“Q”。"
+    with translation.override("en"):
+        assert GatewayReceipt.objects.get(pk=early_release.pk).display_state_reason == (
+            "A declaration that is Submitted cannot be moved by “Released by customs”."
+        )
     assert status_of(declaration) == DeclarationStatus.SUBMITTED
     assert ingest("<DEC_RESULT>").state == ReceiptState.DUPLICATE
 
@@ -464,7 +483,15 @@ def test_staff_dismiss_with_a_reason_and_others_may_not(staff_actor, actor):
     assert list(exc.value.errors) == ["reason"]
     dismissed = receipt_dismiss(actor=staff_actor, receipt_id=orphan.pk, reason="test message from the gateway")
     assert dismissed.state == ReceiptState.DISMISSED
-    assert "test message from the gateway" in dismissed.state_reason
+    assert dismissed.reason_params == {
+        "name": staff_actor.user.get_username(),
+        "reason": "test message from the gateway",
+    }
+    with translation.override("zh-hans"):
+        assert (
+            dismissed.display_state_reason
+            == f"由 {staff_actor.user.get_username()} 驳回：test message from the gateway"
+        )
 
 
 # -- the sandbox customs, end to end ---------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""What the service says on a timeline (a declaration prepared, split; a shipment opened) and of an
-information-only receipt is told in the reader's language, and the migrations forget the texts earlier versions
-stored in the writer's language."""
+"""What the service says on a timeline (a declaration prepared, split; a shipment opened) is told in the reader's
+language, and the migrations forget the texts earlier versions stored in the writer's language (receipts' reasons:
+test_migrations)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
-from cpass.customs.choices import EventKind, ReceiptState
-from cpass.customs.models import DeclarationEvent, GatewayReceipt
-from cpass.customs.tests.factories import DeclarationEventFactory, DeclarationFactory, GatewayReceiptFactory
+from cpass.customs.choices import EventKind
+from cpass.customs.models import DeclarationEvent
+from cpass.customs.tests.factories import DeclarationEventFactory, DeclarationFactory
 from cpass.organizations.models import Enterprise
 from cpass.shipments.choices import MilestoneKind, ShipmentStatus
 from cpass.shipments.models import Milestone
@@ -78,24 +78,3 @@ def test_stored_opening_notes_give_way_to_the_readers(enterprise: Enterprise) ->
     assert [notes[pk] for pk in (*opened, typed)] == ["", "", "Shipment opened"]
     with translation.override("zh-hans"):
         assert Milestone.objects.unscoped().get(pk=opened[0]).display_note == "已新建货运业务"
-
-
-def test_an_information_receipt_says_so_in_the_readers_language(enterprise: Enterprise) -> None:
-    declaration = DeclarationFactory.create(enterprise=enterprise)
-
-    def receipt(message_id: str, **fields: str) -> int:
-        return GatewayReceiptFactory.create(declaration=declaration, message_id=message_id, **fields).pk
-
-    stored_en = receipt("R1", state_reason="Information only; the status does not change.")
-    stored_zh = receipt("R2", state_reason="仅为通知，状态不变。")
-    stale = receipt("R3", state=ReceiptState.STALE, state_reason="Older than receipt R0, which is already applied.")
-    _run("customs.0006_information_receipts_told_at_display")
-    reasons = dict(GatewayReceipt.objects.values_list("pk", "state_reason"))
-    assert [reasons[pk] for pk in (stored_en, stored_zh, stale)] == [
-        "",
-        "",
-        "Older than receipt R0, which is already applied.",
-    ]
-    with translation.override("zh-hans"):
-        assert GatewayReceipt.objects.get(pk=stored_en).display_state_reason == "仅为通知，状态不变。"
-        assert GatewayReceipt.objects.get(pk=stale).display_state_reason.startswith("Older than")
