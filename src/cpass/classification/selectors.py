@@ -54,8 +54,9 @@ _CANDIDATES = 50
 #: figure is the same as when selecting by every word; 500 made the full-text query about three times
 #: faster and raised most figures but lowered English top-5 by two descriptions of 83.
 _SELECTIVE = 2000
-#: Word-search tiers (see _word_hits): a hit's score is _TIERS - tier + its relevance squashed into 0..1.
-_TIERS = 4
+#: Word-search tiers (see _word_hits), in two rounds (the words as typed, then the English reading of their
+#: Chinese terms): a hit's score is _TIERS - tier + its relevance squashed into 0..1.
+_TIERS = 8
 #: Queries of up to this many words are searched in tiers (see _word_hits).
 _TIERED_TERMS = 4
 
@@ -198,8 +199,9 @@ def hs_search(*, actor: Actor, q: str, jurisdiction: str = "CN", limit: int = 20
 
     Code prefixes ("8413.60") list shorter codes first. Words: codes holding all of them first, then
     any, each ranked by bm25 / ts_rank, the last word also matching as a prefix (typeahead) when whole
-    words find too few; when nothing matches, misspelt English words are read as the closest indexed
-    ones (PostgreSQL). FTS syntax in `q` is plain text.
+    words find too few; Chinese words that find too few are also read in English through our glossary
+    (冰箱 → refrigerators), after the direct matches; when nothing matches, misspelt English words are
+    read as the closest indexed ones (PostgreSQL). FTS syntax in `q` is plain text.
     """
     require_reference_read(actor)
     text = _clean_text(q, field_name="q", max_length=MAX_QUERY_LENGTH)
@@ -216,6 +218,18 @@ def hs_search(*, actor: Actor, q: str, jurisdiction: str = "CN", limit: int = 20
         prefix_last = bool(terms) and terms[-1].isascii() and len(terms[-1]) >= 3 and not text.endswith(" ")
         scopes = ["hs", jurisdiction.lower()]
         tiered = _word_hits(scopes, terms, prefix_last, limit * 2)
+        reading = glossary.translate(text) if len(tiered) < limit else []
+        if reading:
+            # Chinese words the national lines do not hold (冰箱, 笔记本电脑) are read in the nomenclature's English.
+            english = query_terms(" ".join(term.en for term in reading))
+            seen = {pk for pk, _tier, _rank in tiered}
+            after = max((tier for _pk, tier, _rank in tiered), default=-1) + 1
+            tiered += [
+                (pk, after + tier, rank)
+                for pk, tier, rank in _word_hits(scopes, english, False, limit * 2)
+                if pk not in seen
+            ]
+            terms = list(dict.fromkeys(terms + english))
         if not tiered:
             corrected = backends.similar_words(scopes=scopes, terms=terms)
             read_as = list(dict.fromkeys(corrected.get(term, term) for term in terms))

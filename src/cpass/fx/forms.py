@@ -6,14 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cpass.fx.rules import JURISDICTIONS
-from cpass.fx.selectors import MAX_PLACES, ROUNDINGS
+from cpass.fx.selectors import MAX_PLACES, ROUNDINGS, jurisdiction_choices
 
-JURISDICTION_NAMES = {"CN": _("China"), "EU": _("European Union"), "US": _("United States")}
-JURISDICTION_CHOICES = [
-    (code, f"{JURISDICTION_NAMES.get(code, code)} ({jurisdiction.home_currency})")
-    for code, jurisdiction in JURISDICTIONS.items()
-]
+#: The rounding modes in words (the API takes the names, ROUND_HALF_UP…).
+ROUNDING_LABELS = {
+    "ROUND_HALF_UP": _("half up"),
+    "ROUND_HALF_EVEN": _("half even (banker's rounding)"),
+    "ROUND_HALF_DOWN": _("half down"),
+    "ROUND_UP": _("away from zero"),
+    "ROUND_DOWN": _("towards zero"),
+    "ROUND_CEILING": _("ceiling (towards +∞)"),
+    "ROUND_FLOOR": _("floor (towards −∞)"),
+}
 
 
 class _DateInput(forms.DateInput):
@@ -28,7 +32,7 @@ class ExchangeRateFilterForm(forms.Form):
 
 
 class CustomsRateForm(forms.Form):
-    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), choices=JURISDICTION_CHOICES, initial="CN")
+    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), choices=jurisdiction_choices, initial="CN")
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     date = forms.DateField(label=_("Date"), widget=_DateInput)
 
@@ -37,10 +41,10 @@ class ConversionForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=20, decimal_places=8)
     from_currency = forms.CharField(label=pgettext_lazy("currency", "From"), max_length=3, initial="USD")
     to_currency = forms.CharField(label=pgettext_lazy("currency", "To"), max_length=3, initial="CNY")
-    jurisdiction = forms.ChoiceField(label=_("Customs rates of"), choices=JURISDICTION_CHOICES, initial="CN")
+    jurisdiction = forms.ChoiceField(label=_("Customs rates of"), choices=jurisdiction_choices, initial="CN")
     date = forms.DateField(label=_("Date"), widget=_DateInput)
     places = forms.IntegerField(label=_("Decimal places"), min_value=0, max_value=MAX_PLACES, initial=2)
     rounding = forms.ChoiceField(
         label=_("Rounding"),
-        choices=[(name, name.replace("ROUND_", "").replace("_", " ").lower()) for name in ROUNDINGS],
+        choices=[(name, ROUNDING_LABELS[name]) for name in ROUNDINGS],
     )

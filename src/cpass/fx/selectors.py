@@ -29,6 +29,8 @@ ROUNDINGS = {
     "ROUND_FLOOR": decimal.ROUND_FLOOR,
 }
 MAX_PLACES = 8
+#: Digits of an amount before the decimal point (the page's field allows 20 digits with 8 decimals).
+MAX_WHOLE_DIGITS = 12
 
 
 def currency_code(value: str, *, field_name: str = "currency") -> str:
@@ -39,6 +41,22 @@ def currency_code(value: str, *, field_name: str = "currency") -> str:
             field_name, _("“%(code)s” is not an ISO 4217 currency code.") % {"code": (value or "")[:10]}
         )
     return code
+
+
+def jurisdiction_choices() -> list[tuple[str, str]]:
+    """(code, "name (home currency)") of every jurisdiction with a customs rate rule, built-in or set by platform
+    staff on the tariff jurisdiction, named in the active language."""
+    configured = {row.code: row for row in TariffJurisdiction.objects.exclude(exchange_rate_rule="").order_by("code")}
+    builtin_names = {"CN": _("China"), "EU": _("European Union"), "US": _("United States")}
+    choices = []
+    for code in sorted({*JURISDICTIONS, *configured}):
+        row = configured.get(code)
+        name = row.name if row is not None else builtin_names.get(code, code)
+        currency = (row.currency if row is not None and row.currency else "") or (
+            JURISDICTIONS[code].home_currency if code in JURISDICTIONS else ""
+        )
+        choices.append((code, f"{name} ({currency})" if currency else str(name)))
+    return choices
 
 
 def jurisdiction_get(code: str) -> Jurisdiction:
@@ -136,7 +154,12 @@ def customs_rate(*, jurisdiction: str, currency: str, on: dt.date) -> RateFindin
             explanation=_("%(code)s is the home currency of %(jurisdiction)s: rate 1.")
             % {"code": code, "jurisdiction": place.code},
         )
-    rate_days = rule.days(on)
+    try:
+        rate_days = rule.days(on)
+    except OverflowError:  # the rule looks back before 1 January of year 1
+        raise ValidationFailed.on(
+            "date", _("%(on)s is too early for any customs exchange rate.") % {"on": on.isoformat()}
+        ) from None
     rows = ExchangeRate.objects.filter(Q(base=code, quote=home) | Q(base=home, quote=code), date__in=rate_days.days)
     if place.sources:
         rows = rows.filter(source__in=place.sources)
@@ -228,6 +251,10 @@ def convert(
     Decimal through the home currency (amount × rate(from) ÷ rate(to)), then rounded once to `places`."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise ValidationFailed.on("amount", _("The amount must be a finite decimal number."))
+    if amount and amount.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValidationFailed.on(
+            "amount", _("At most %(digits)s digits before the decimal point.") % {"digits": MAX_WHOLE_DIGITS}
+        )
     if not 0 <= places <= MAX_PLACES:
         raise ValidationFailed.on("places", _("Between 0 and %(max)s decimal places.") % {"max": MAX_PLACES})
     if rounding not in ROUNDINGS.values():

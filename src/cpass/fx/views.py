@@ -15,7 +15,7 @@ from cpass.core.errors import ValidationFailed
 from cpass.core.forms import add_service_error
 from cpass.core.platform import require_reference_read
 from cpass.fx import selectors
-from cpass.fx.forms import ConversionForm, CustomsRateForm, ExchangeRateFilterForm
+from cpass.fx.forms import ROUNDING_LABELS, ConversionForm, CustomsRateForm, ExchangeRateFilterForm
 
 PAGE_SIZE = 50
 
@@ -80,5 +80,11 @@ def customs_rate(request: HttpRequest) -> HttpResponse:
             )
         except ValidationFailed as exc:
             add_service_error(convert, exc, field_map={"from": "from_currency", "to": "to_currency"})
-    context = {"lookup": lookup, "convert": convert, "finding": finding, "conversion": conversion}
+    context = {
+        "lookup": lookup,
+        "convert": convert,
+        "finding": finding,
+        "conversion": conversion,
+        "rounding_label": ROUNDING_LABELS.get(conversion.rounding) if conversion else None,
+    }
     return render(request, "fx/customs.html", context)

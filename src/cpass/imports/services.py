@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cpass.core.actor import Actor
@@ -88,44 +88,48 @@ def import_job_run(job_id: int) -> ImportJob | None:
             cache.set(progress_key(job_id), {"rows": rows, "fraction": fraction}, timeout=3600)
             last_write = now
 
-    fields: dict[str, Any] = {}
-    try:
-        actor = _run_actor(job)
-        importer = require_may_run(actor, job.kind)(actor=actor, options=job.options)
-        with job.file.open("rb") as stream, acting_as(job.created_by_id, job.enterprise_id):
-            result = run_import(
-                importer,
-                stream,
-                filename=job.original_name,
-                size=job.size,
-                all_or_nothing=job.all_or_nothing,
-                progress=progress,
-            )
-        if not result.committed:
-            status = ImportStatus.REJECTED
-        elif result.issue_count:
-            status = ImportStatus.PARTLY_LOADED
-        else:
-            status = ImportStatus.LOADED
-        fields = {
-            "status": status,
-            "rows": result.rows,
-            "written": result.written,
-            "skipped": result.skipped,
-            "issue_count": result.issue_count,
-            "issues": [issue.as_dict() for issue in result.issues],
-        }
-    except ServiceError as exc:
-        messages = [str(message) for field_messages in exc.errors.values() for message in field_messages]
-        fields = {"status": ImportStatus.FAILED, "error": " ".join(messages) or str(exc.detail)}
-    except Exception:
-        logger.exception("import %s (%s) failed", job_id, job.kind)
-        fields = {"status": ImportStatus.FAILED, "error": _("The import failed unexpectedly; nothing was saved.")}
-        raise
-    finally:
-        fields["finished_at"] = timezone.now()
-        ImportJob.objects.filter(pk=job_id).update(**fields)
-        cache.delete(progress_key(job_id))
+    # The report (row errors, column titles, the failure) is written in the uploader's language, not the
+    # worker's: the page and the API show it as stored.
+    language = job.created_by.language if job.created_by is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        fields: dict[str, Any] = {}
+        try:
+            actor = _run_actor(job)
+            importer = require_may_run(actor, job.kind)(actor=actor, options=job.options)
+            with job.file.open("rb") as stream, acting_as(job.created_by_id, job.enterprise_id):
+                result = run_import(
+                    importer,
+                    stream,
+                    filename=job.original_name,
+                    size=job.size,
+                    all_or_nothing=job.all_or_nothing,
+                    progress=progress,
+                )
+            if not result.committed:
+                status = ImportStatus.REJECTED
+            elif result.issue_count:
+                status = ImportStatus.PARTLY_LOADED
+            else:
+                status = ImportStatus.LOADED
+            fields = {
+                "status": status,
+                "rows": result.rows,
+                "written": result.written,
+                "skipped": result.skipped,
+                "issue_count": result.issue_count,
+                "issues": [issue.as_dict() for issue in result.issues],
+            }
+        except ServiceError as exc:
+            messages = [str(message) for field_messages in exc.errors.values() for message in field_messages]
+            fields = {"status": ImportStatus.FAILED, "error": " ".join(messages) or str(exc.detail)}
+        except Exception:
+            logger.exception("import %s (%s) failed", job_id, job.kind)
+            fields = {"status": ImportStatus.FAILED, "error": _("The import failed unexpectedly; nothing was saved.")}
+            raise
+        finally:
+            fields["finished_at"] = timezone.now()
+            ImportJob.objects.filter(pk=job_id).update(**fields)
+            cache.delete(progress_key(job_id))
     job.refresh_from_db()
     return job
 

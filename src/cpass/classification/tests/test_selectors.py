@@ -35,10 +35,19 @@ def test_words_rank_the_best_match_first_with_path(nomenclature, actor):
 
 
 def test_chinese_words_match(nomenclature, actor):
-    assert codes(selectors.hs_search(actor=actor, q="冰箱")) == ["841821"]
+    # the entry holding the Chinese word first; then what its English reading (our glossary) finds
+    assert codes(selectors.hs_search(actor=actor, q="冰箱")) == ["841821", "8418211000", "8418"]
     assert {"8418", "8418211000"} <= set(codes(selectors.hs_search(actor=actor, q="冷藏箱")))
     assert codes(selectors.hs_search(actor=actor, q="钢铁"))[0] == "72"
-    assert set(codes(selectors.hs_search(actor=actor, q="餐刀"))) == {"821191", "8211910000"}
+    assert set(codes(selectors.hs_search(actor=actor, q="餐刀"))[:2]) == {"821191", "8211910000"}
+
+
+def test_chinese_words_no_entry_holds_are_read_in_english_through_the_glossary(nomenclature, actor):
+    hits = selectors.hs_search(actor=actor, q="水泵")  # no entry's Chinese text holds 水泵
+    assert "8413" not in codes(selectors.hs_search(actor=actor, q="水泵", limit=1))  # a direct match first
+    heading = next(hit for hit in hits if hit.code == "8413")  # "Pumps for liquids": read as "pumps liquids"
+    assert {"pump", "liquid"} <= set(heading.matched_terms)
+    assert "8413" in codes(selectors.typeahead(actor=actor, q="水泵"))
 
 
 def test_last_word_matches_as_prefix_for_typeahead(nomenclature, actor):

@@ -77,9 +77,26 @@ def test_convert(login, owner, rates):
         ({"places": 20}, "places"),
         ({"rounding": "BANKERS"}, "rounding"),
         ({"from": "DOLLARS"}, "from"),
+        ({"amount": "1e58"}, "amount"),
+        ({"amount": "-1234567890123"}, "amount"),
+        ({"date": "0001-01-01"}, "date"),
     ):
         response = client.get(f"{BASE}/convert", {**query, **bad})
         assert (response.status_code, list(fields(response))) == (422, [field]), bad
+
+
+def test_a_date_before_any_rate_rule_reaches_is_a_422_not_a_500(login, owner, rates):
+    client = login(owner)
+    for jurisdiction, currency in (("CN", "USD"), ("EU", "USD")):  # rules that look back a month
+        response = client.get(
+            f"{BASE}/customs", {"jurisdiction": jurisdiction, "currency": currency, "date": "0001-01-01"}
+        )
+        assert (response.status_code, list(fields(response))) == (422, ["date"]), jurisdiction
+    # the largest amount the page allows still converts exactly
+    wide = client.get(
+        f"{BASE}/convert", {"amount": "999999999999.99999999", "from": "USD", "to": "EUR", "date": "2026-03-10"}
+    )
+    assert wide.status_code == 200
 
 
 def test_anonymous_scopes_and_staff_only_loading(login, owner, enterprise, rates):

@@ -70,6 +70,17 @@ def test_customs_rate_lookup_and_conversion(login, owner, rates):
         )
     )
     assert "1000 USD = 7085.10 CNY" in converted
+    assert "(half up)" in converted
+
+
+def test_jurisdictions_and_roundings_in_the_readers_language(login, owner, rates):
+    client = login(owner)
+    query = {"rate-jurisdiction": "CN", "rate-currency": "USD", "rate-date": "0001-01-15"}
+    chinese = text(client.get(reverse("fx:customs"), query, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "中国 (CNY)" in chinese
+    assert "欧盟 (EUR)" in chinese
+    assert "四舍五入" in chinese
+    assert "0001-01-15 太早，没有任何海关汇率。" in chinese
 
 
 def test_missing_rate_and_bad_input_show_inline_in_both_languages(login, owner, rates):

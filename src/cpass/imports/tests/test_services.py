@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
 from cpass.accounts.tests.factories import UserFactory
 from cpass.audit.models import ObjectChange
@@ -63,6 +64,16 @@ def test_a_refused_file_fails_with_the_reason(staff_actor, django_capture_on_com
     job = create_and_run(staff_actor, b"name_en\nAlpha\n", django_capture_on_commit_callbacks)
     assert job.status == ImportStatus.FAILED
     assert "Missing column(s): key" in job.error
+
+
+def test_the_report_is_in_the_uploaders_language_not_the_workers(
+    make_actor, django_capture_on_commit_callbacks
+) -> None:
+    chinese = make_actor(UserFactory.create(is_staff=True, language="zh-hans"))
+    with translation.override("en"):  # the worker's language
+        job = create_and_run(chinese, b"name_en\nAlpha\n", django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.FAILED
+    assert job.error.startswith("缺少列：key")
 
 
 def test_a_run_happens_once(staff_actor, django_capture_on_commit_callbacks) -> None:
