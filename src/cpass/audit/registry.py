@@ -9,6 +9,7 @@ Imported from AuditConfig.ready(), once every model is loaded.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ class AuditedModel:
     exclude: frozenset[str]
     #: Attribute holding the owning enterprise's id ("pk" for Enterprise itself); None: not tenant data.
     tenant_attname: str | None
+    #: Field name -> the choices its JSON list holds codes of, so the log tells each code by its label.
+    item_labels: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -69,17 +72,26 @@ def _attname(model: type[models.Model], name: str) -> str:
     return str(getattr(field, "attname", name))
 
 
-def register(model: type[models.Model], *, exclude: Iterable[str] = (), tenant: str | None = "") -> None:
+def register(
+    model: type[models.Model],
+    *,
+    exclude: Iterable[str] = (),
+    tenant: str | None = "",
+    item_labels: dict[str, Any] | None = None,
+) -> None:
     """Audit every save and delete of `model`.
 
     `exclude` lists fields never written to the log (secrets, noisy timestamps). `tenant` names
     the field of the owning enterprise ("pk" when the model is the enterprise; None for
-    platform-wide rows); by default a TenantOwned model's `tenant_field`.
+    platform-wide rows); by default a TenantOwned model's `tenant_field`. `item_labels` gives, for a
+    JSON field holding a list of codes, the choices whose labels the log shows.
     """
     attname = _default_tenant_attname(model) if tenant == "" else tenant
     if attname is not None and attname != "pk":
         attname = _attname(model, attname)
-    _registry[model] = AuditedModel(model=model, exclude=frozenset(exclude), tenant_attname=attname)
+    _registry[model] = AuditedModel(
+        model=model, exclude=frozenset(exclude), tenant_attname=attname, item_labels=dict(item_labels or {})
+    )
     uid = f"cpass-audit-{model._meta.label_lower}"
     pre_save.connect(_on_pre_save, sender=model, dispatch_uid=f"{uid}-pre")
     post_save.connect(_on_post_save, sender=model, dispatch_uid=f"{uid}-post")

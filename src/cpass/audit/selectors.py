@@ -158,7 +158,9 @@ def user_timezone(user: Any) -> tzinfo:
         return timezone.get_current_timezone()
 
 
-def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo) -> str:
+def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo, item_labels: Any = None) -> str:
+    """A logged value as a person reads it: choices by label (also codes in a JSON list with `item_labels`),
+    times in `tz`, lists joined, mappings as "key: value"."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -175,8 +177,11 @@ def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo) -> st
             )
         except ValueError:
             return value
-    if isinstance(value, list | dict):
-        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if isinstance(value, list):
+        labels = {str(k): v for k, v in item_labels or ()}
+        return ", ".join(str(labels.get(str(item), item)) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items()) or "—"
     return str(value)
 
 
@@ -261,11 +266,14 @@ def field_changes(
     before = change.before or {}
     after = change.after or {}
     rows = []
+    model = change.content_type.model_class()
+    entry = audited(model) if model is not None else None
+    item_labels = entry.item_labels if entry is not None else {}
     for name, field in _logged_fields(change):
         shown = []
         for values in (before, after):
             value = values.get(name)
-            shown.append(_reference(field, value, change, names) or _display(field, value, tz))
+            shown.append(_reference(field, value, change, names) or _display(field, value, tz, item_labels.get(name)))
         rows.append(
             FieldChange(
                 name=name,

@@ -17,10 +17,11 @@ class PartiesConfig(AppConfig):
         from cpass.audit import registry
         from cpass.imports.framework import on_committed
         from cpass.parties import importers  # noqa: F401  (registers the "restricted-parties" importer)
+        from cpass.parties.choices import PartyRole
         from cpass.parties.models import Party, RestrictedList, ScreeningMatch
 
         # screened_at moves on every re-screen; the status it leads to is what the log keeps.
-        registry.register(Party, exclude=["screened_at"])
+        registry.register(Party, exclude=["screened_at"], item_labels={"roles": PartyRole.choices})
         registry.register(ScreeningMatch)
         registry.register(RestrictedList, tenant=None)
         on_committed({"restricted-parties"}, _rescreen_after_list_load)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cpass.accounts.models import ApiToken, User
 from cpass.accounts.tests.factories import UserFactory, make_api_token
@@ -24,6 +24,8 @@ from cpass.documents.models import Document
 from cpass.documents.tests.factories import DocumentFactory
 from cpass.organizations.models import Enterprise
 from cpass.organizations.tests.factories import PartnerGrantFactory
+from cpass.parties.tests.factories import PartyFactory
+from cpass.products.tests.factories import ProductFactory
 
 
 def _log(user_id: int | None, path: str, days_ago: int = 0) -> AccessLog:
@@ -175,6 +177,24 @@ def test_field_changes_labels_and_choices(enterprise: Enterprise) -> None:
     assert change is not None
     rows = [(str(r.label), r.before, r.after) for r in field_changes(change)]
     assert rows == [("category", "Commercial invoice", "Contract"), ("title", "A", "B")]
+
+
+def test_codes_in_a_json_list_and_mappings_read_by_label(enterprise: Enterprise) -> None:
+    party = PartyFactory.create(enterprise=enterprise, roles=["consignee"])
+    party.roles = ["consignee", "manufacturer"]
+    party.save()
+    change = object_history(obj=party).first()
+    assert change is not None
+    with translation.override("zh-hans"):
+        roles = next(row for row in field_changes(change) if row.name == "roles")
+        assert (roles.before, roles.after) == ("收货人", "收货人, 生产商")
+    product = ProductFactory.create(enterprise=enterprise)
+    product.element_values = {"brand_type": "4", "brand": "ACME"}
+    product.save()
+    change = object_history(obj=product).first()
+    assert change is not None
+    elements = next(row for row in field_changes(change) if row.name == "element_values")
+    assert (elements.before, elements.after) == ("—", "brand_type: 4; brand: ACME")
 
 
 def test_document_row_is_scoped_when_resolved(make_actor, owner, enterprise) -> None:  # type: ignore[no-untyped-def]
