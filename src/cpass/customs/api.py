@@ -66,6 +66,7 @@ def calculation_create(request: HttpRequest, payload: CustomsCalculationIn) -> D
             code=item.code,
             ciq_code=item.ciq_code,
             origin=item.origin,
+            proof_of_origin=item.proof_of_origin,
             price=item.price,
             currency=item.currency,
             quantity_1=item.quantity_1,

@@ -80,6 +80,7 @@ class CalculatorForm(forms.Form):
 class ItemForm(forms.Form):
     code = forms.CharField(label=_("Commodity code"), max_length=40, widget=HsCodeInput())
     origin = forms.CharField(label=_("Origin"), max_length=3, required=False)
+    proof_of_origin = forms.BooleanField(label=_("Certificate of origin"), required=False)
     price = forms.DecimalField(label=_("Total price"), max_digits=26, decimal_places=8, min_value=0)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     quantity_1 = forms.DecimalField(

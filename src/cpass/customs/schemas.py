@@ -49,6 +49,11 @@ class CustomsCalculationItemIn(InputSchema):
     code: str = Field(..., max_length=40, description="Commodity code, e.g. 8703233100.")
     ciq_code: str = Field("", max_length=3)
     origin: str | None = Field(None, max_length=3, description="ISO alpha-3 origin, e.g. JPN.")
+    proof_of_origin: bool = Field(
+        False,
+        description="A certificate of origin or origin declaration is claimed: conventional and special "
+        "preferential rates open to the origin apply only then (the answer's reason names them otherwise).",
+    )
     price: Decimal = Field(..., description="Transaction price total, on the declaration's terms.")
     currency: str = Field(..., max_length=3)
     quantity_1: Decimal | None = Field(None, description="Quantity in the line's first legal unit.")

@@ -50,6 +50,8 @@ class ItemRequest:
     price: Decimal
     currency: str
     origin: str | None = None
+    #: A certificate of origin or origin declaration is claimed: agreement rates open to the origin apply.
+    proof_of_origin: bool = False
     ciq_code: str = ""
     quantity_1: Decimal | None = None
     quantity_2: Decimal | None = None
@@ -89,7 +91,12 @@ def _quote(index: int, item: ItemRequest, *, jurisdiction: str, on: dt.date) -> 
     path = f"items[{index}]"
     try:
         return tariff_lookup(
-            jurisdiction=jurisdiction, code=item.code, on=on, origin=item.origin, ciq_code=item.ciq_code
+            jurisdiction=jurisdiction,
+            code=item.code,
+            on=on,
+            origin=item.origin,
+            ciq_code=item.ciq_code,
+            proof_of_origin=item.proof_of_origin,
         )
     except ServiceError as exc:  # NotFound (unknown code) is an input error here, not a missing resource
         raise _prefixed(exc, path, {"on": "code"}) from None
@@ -433,6 +440,7 @@ def declaration_calculation(*, actor: Actor, declaration_id: int) -> Declaration
                     price=item.total_price,
                     currency=item.currency,
                     origin=item.origin_country or None,
+                    proof_of_origin=bool(item.origin_certificate.strip()),
                     ciq_code=item.ciq_code,
                     quantity_1=item.legal_quantity_1,
                     quantity_2=item.legal_quantity_2,

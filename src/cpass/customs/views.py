@@ -159,6 +159,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 selectors.ItemRequest(
                     code=row["code"],
                     origin=row.get("origin") or None,
+                    proof_of_origin=row.get("proof_of_origin", False),
                     price=row["price"],
                     currency=row["currency"],
                     quantity_1=row.get("quantity_1"),

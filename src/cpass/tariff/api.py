@@ -93,9 +93,12 @@ def tariff_lookup(
     date: dt.date | None = None,
     origin: str | None = None,
     ciq_code: str = "",
+    proof_of_origin: bool = False,
 ) -> TariffQuote:
-    """`date` defaults to today; `origin` is ISO alpha-3 (JPN, DEU). A date outside every validity period of
-    the code is a 422 naming the periods that exist; an unknown code is a 404."""
+    """`date` defaults to today; `origin` is ISO alpha-3 (JPN, DEU). Conventional and special preferential
+    rates open to the origin apply only with `proof_of_origin=true` (a certificate of origin or an origin
+    declaration claimed); without it the reason names the rate the proof would open. A date outside every
+    validity period of the code is a 422 naming the periods that exist; an unknown code is a 404."""
     _read(request)
     return selectors.tariff_lookup(
         jurisdiction=jurisdiction,
@@ -104,6 +107,7 @@ def tariff_lookup(
         origin=origin,
         ciq_code=ciq_code,
         date_field="date",
+        proof_of_origin=proof_of_origin,
     )
 
 

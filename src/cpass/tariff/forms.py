@@ -45,4 +45,9 @@ class LookupForm(_JurisdictionForm):
     origin = forms.CharField(
         label=_("Origin country"), required=False, max_length=3, help_text=_("ISO alpha-3, e.g. JPN, DEU")
     )
-    field_order = ["jurisdiction", "code", "ciq_code", "date", "origin"]
+    proof_of_origin = forms.BooleanField(
+        label=_("Proof of origin claimed"),
+        required=False,
+        help_text=_("A certificate of origin or an origin declaration: agreement rates apply only with it."),
+    )
+    field_order = ["jurisdiction", "code", "ciq_code", "date", "origin", "proof_of_origin"]

@@ -51,6 +51,7 @@ from cpass.tariff.rates import (
     ParsedRate,
     RateSyntaxError,
     UsRate,
+    decimal_places,
     parse_agreement_rates,
     parse_rate,
     parse_us_rate,
@@ -561,8 +562,12 @@ class TariffImporter(Importer[LineRecord]):
         vat: str | None = None
         if vat_text:
             match = _PERCENT.fullmatch(vat_text)
-            if match is None or Decimal(match[1]) > 100:
-                raise RowError(_("“%(vat)s” is not a VAT rate: write 13, 9 or 0.") % {"vat": vat_text}, column="vat")
+            if match is None or Decimal(match[1]) > 100 or decimal_places(Decimal(match[1])) > 2:
+                raise RowError(
+                    _("“%(vat)s” is not a VAT rate: write a percentage from 0 to 100 with at most 2 decimals "
+                      "(China: 13, 9 or 0).") % {"vat": vat_text},
+                    column="vat",
+                )  # fmt: skip
             vat = match[1]
         conditions = get("supervision_conditions", "")
         if not _CONDITIONS.fullmatch(conditions) or len(conditions) > 40:

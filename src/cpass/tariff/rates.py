@@ -55,11 +55,31 @@ _ORIGIN = re.compile(r"[A-Z]{3}")
 HELP = "“8%”, “Free”, “250 CNY/070” or “20% + 1 CNY/095”"
 
 
+#: What a stored rate holds (DutyRate: 4 decimal places; a specific amount below 10 digits before the point).
+RATE_PLACES = 4
+MAX_AMOUNT_DIGITS = 10
+
+
+def decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def _decimal(text: str) -> Decimal:
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the regular expressions only let digits through
         raise RateSyntaxError(_("“%(text)s” is not a number.") % {"text": text}) from None
+    if decimal_places(value) > RATE_PLACES:
+        raise RateSyntaxError(
+            _("“%(text)s” has more than %(places)s decimal places.") % {"text": text, "places": RATE_PLACES}
+        )
+    if value and value.adjusted() >= MAX_AMOUNT_DIGITS:
+        raise RateSyntaxError(
+            _("“%(text)s” has more than %(digits)s digits before the decimal point.")
+            % {"text": text, "digits": MAX_AMOUNT_DIGITS}
+        )
+    return value
 
 
 @lru_cache(maxsize=4096)

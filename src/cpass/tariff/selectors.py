@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +24,9 @@ from cpass.tariff.models import DeclarationElements, DutyRate, HsLevel, HsNode, 
 from cpass.tariff.rates import ParsedRate, describe
 
 IMPORT_KINDS = (RateKind.MFN, RateKind.PROVISIONAL, RateKind.CONVENTIONAL, RateKind.PREFERENTIAL, RateKind.GENERAL)
+#: Rates of a trade agreement (conventional) or of special preferential treatment: open to listed origins with
+#: proof of origin.
+AGREEMENT_KINDS = (RateKind.CONVENTIONAL, RateKind.PREFERENTIAL)
 _NON_DIGITS = re.compile(r"[\s.\-]")
 #: Longest search text accepted; longer input is an error, not a slow query.
 MAX_QUERY_LENGTH = 200
@@ -379,6 +383,7 @@ def tariff_lookup(
     origin: str | None = None,
     ciq_code: str = "",
     date_field: str = "on",
+    proof_of_origin: bool = False,
 ) -> TariffQuote:
     """Which line, which rates, on this date, for this origin, in one call, with the reason for the duty rate.
 
@@ -386,8 +391,11 @@ def tariff_lookup(
     jurisdiction's `general_rate_origins`) pay the general rate and no provisional rate; others
     pay the MFN rate, replaced by the provisional rate where one exists; an origin covered by an
     agreement (conventional) or by special preferential treatment pays the lowest of those and
-    the MFN/provisional rate. Rates that cannot be compared without a value (specific or compound)
-    are shown, and the choice says so.
+    the MFN/provisional rate when the importer claims it with `proof_of_origin` (a certificate of
+    origin or an origin declaration: customs grants agreement rates only on that claim); without
+    it the MFN/provisional rate applies and the reason names the lower rate the proof would open.
+    Rates that cannot be compared without a value (specific or compound) are shown, and the choice
+    says so.
     """
     origin_code = check_origin(origin)
     line = tariff_line(jurisdiction=jurisdiction, code=code, on=on, ciq_code=ciq_code, date_field=date_field)
@@ -428,6 +436,7 @@ def tariff_lookup(
         else:
             base_reason = _("The MFN rate %(mfn)s applies.") % {"mfn": rate_text(mfn) or _("(none published)")}
         eligible_extra: list[DutyRate] = []
+        unclaimed: list[DutyRate] = []
         for rate in rates:
             if rate.kind not in IMPORT_KINDS:
                 continue
@@ -442,12 +451,15 @@ def tariff_lookup(
             elif rate.kind == RateKind.GENERAL:
                 options.append(RateOption(rate, False, _("only for origins without MFN treatment")))
             elif origin_code is not None and _covers(rate, origin_code):
-                eligible_extra.append(rate)
-                options.append(
-                    RateOption(
-                        rate, True, _("open to origin %(origin)s with proof of origin") % {"origin": origin_code}
-                    )
-                )
+                if proof_of_origin:
+                    eligible_extra.append(rate)
+                    note = _("open to origin %(origin)s with proof of origin") % {"origin": origin_code}
+                else:
+                    unclaimed.append(rate)
+                    note = _("open to origin %(origin)s with proof of origin, which is not claimed") % {
+                        "origin": origin_code
+                    }
+                options.append(RateOption(rate, proof_of_origin, note))
             elif not rate.origin_countries:
                 options.append(RateOption(rate, False, _("parties not recorded: check eligibility yourself")))
             else:
@@ -455,6 +467,8 @@ def tariff_lookup(
                     RateOption(rate, False, _("not for this origin") if origin_code else _("needs an origin"))
                 )
         import_rate, choice = _lowest(base, eligible_extra)
+        if unclaimed:
+            choice = _unclaimed(lower_agreement_rate(rates, origin_code or ""))
         reason = " ".join(part for part in (lead, base_reason, choice) if part)
 
     export_rate = next(iter(by_kind.get(RateKind.EXPORT_PROVISIONAL, [])), None) or next(
@@ -517,6 +531,31 @@ def _lowest(base: DutyRate | None, agreement_rates: list[DutyRate]) -> tuple[Dut
         "rate": rate_text(best),
         "base": f"{_label(base)} {rate_text(base)}" if base else _("no MFN rate"),
     }
+
+
+def lower_agreement_rate(rates: Sequence[DutyRate], origin: str) -> DutyRate | None:
+    """The conventional or special preferential rate that proof of origin would make apply to `origin` instead
+    of the MFN/provisional rate; None when no agreement rate open to it is lower. `rates` are one line's, in
+    the order of tariff_lookup (kind, agreement, id)."""
+    base = next((rate for rate in rates if rate.kind == RateKind.PROVISIONAL), None) or next(
+        (rate for rate in rates if rate.kind == RateKind.MFN), None
+    )
+    covered = [rate for rate in rates if rate.kind in AGREEMENT_KINDS and _covers(rate, origin)]
+    if not covered:
+        return None
+    with_proof = _lowest(base, covered)[0]
+    return None if with_proof is base else with_proof
+
+
+def _unclaimed(with_proof: DutyRate | None) -> str:
+    """Why agreement rates open to the origin are not used: no proof of origin is claimed. Names the one that
+    would apply with it, so the declarant knows what a certificate of origin would save."""
+    if with_proof is None:
+        return ""
+    return _(
+        "%(label)s, %(rate)s, is open to this origin with proof of origin (a certificate of origin or an origin "
+        "declaration); none is claimed, so it is not used."
+    ) % {"label": _upper_first(_label(with_proof)), "rate": rate_text(with_proof)}
 
 
 # -- presentation helpers of the pages ----------------------------------------------------------

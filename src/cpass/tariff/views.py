@@ -123,6 +123,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 origin=data["origin"],
                 ciq_code=data["ciq_code"],
                 date_field="date",
+                proof_of_origin=data["proof_of_origin"],
             )
         except ServiceError as exc:
             add_service_error(form, exc)

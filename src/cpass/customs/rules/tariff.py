@@ -18,13 +18,12 @@ from cpass.customs.rules.context import CIQ_CODE, HS_CODE, Context
 from cpass.customs.rules.engine import ERROR, WARNING, Hit, bilingual, item_field, item_hit, rule, say
 from cpass.customs.rules.fields import blank, is_import, text
 from cpass.products.elements import MAX_VALUE_LENGTH, SEPARATOR, Element, join_specification, template_elements
-from cpass.tariff.models import RateKind
+from cpass.tariff.selectors import AGREEMENT_KINDS, lower_agreement_rate, rate_text
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EXPORT_PREFERENCE = "export_preference"
 #: 出口享惠情况: imports declare 3 (不适用于进口报关单); exports 0, 1 or 2.
 IMPORT_PREFERENCE = "3"
-AGREEMENT_KINDS = (RateKind.CONVENTIONAL, RateKind.PREFERENTIAL)
 CERTIFICATE_OF_ORIGIN = "Y"
 
 
@@ -467,6 +466,31 @@ def certificate_brings_a_rate(context: Context) -> Iterator[Hit]:
                 code=line.code,
                 origin=origin,
                 date=context.on.isoformat(),
+            ),
+        )  # fmt: skip
+
+
+@rule("CUS-ORG-004", WARNING, _("Lower agreement rate open without a certificate of origin"), applies=is_import)
+def agreement_rate_unclaimed(context: Context) -> Iterator[Hit]:
+    for item in context.items:
+        origin = text(item.origin_country)
+        line = context.line_for(item).line
+        if not blank(item.origin_certificate) or not origin or line is None:
+            continue
+        lower = lower_agreement_rate(context.line_rates.get(line.pk, []), origin)
+        if lower is None:
+            continue
+        yield item_hit(
+            item.item_number,
+            "origin_certificate",
+            say(
+                _("Item %(number)s: origin %(origin)s may pay %(rate)s under %(agreement)s on line %(code)s with a "
+                  "certificate of origin (or an origin declaration); without one the MFN rate is charged."),
+                number=item.item_number,
+                origin=origin,
+                rate=rate_text(lower),
+                agreement=lower.agreement or "?",
+                code=line.code,
             ),
         )  # fmt: skip
 

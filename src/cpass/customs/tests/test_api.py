@@ -58,6 +58,18 @@ def test_calculation_with_traces(owner: Any, enterprise: Any, demo: None) -> Non
     assert body["currency"] == "CNY"
 
 
+def test_agreement_rates_need_proof_of_origin(owner: Any, enterprise: Any, demo: None) -> None:
+    client = token_client(owner, enterprise, ["reference:read"])
+    pump = {"code": "8413602100", "origin": "KOR", "price": "10000", "currency": "CNY", "quantity_1": "10"}
+
+    def duty_rate(**claimed: Any) -> str:
+        body = post(client, {"date": "2026-03-10", "terms": "CIF", "items": [{**pump, **claimed}]}).json()
+        return str(next(f for f in body["items"][0]["figures"] if f["key"] == "import_duty")["rate"])
+
+    assert duty_rate() == "8%"
+    assert duty_rate(proof_of_origin=True) == "2.4%"
+
+
 def test_errors_name_the_field(login: Any, owner: Any, demo: None) -> None:
     client = login(owner)
     no_rate = post(client, {"date": "2026-03-10", "items": [CAR, {**CAR, "currency": "CHF"}]})

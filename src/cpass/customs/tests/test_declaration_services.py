@@ -322,6 +322,26 @@ def test_the_calculation_of_a_declaration_names_the_item_that_lacks_input(actor,
     assert result.items[0].duty > 0
 
 
+def test_an_agreement_rate_applies_to_a_declared_item_only_with_its_certificate_of_origin(actor, enterprise, demo):
+    declaration = DeclarationFactory.create(
+        enterprise=enterprise, transaction_terms="1", declaration_date=dt.date(2026, 3, 2)
+    )
+    item = DeclarationItemFactory.create(enterprise=enterprise, declaration=declaration, origin_country="KOR")
+
+    def duty_rate() -> tuple[Decimal, str]:
+        result = selectors.declaration_calculation(actor=actor, declaration_id=declaration.pk)
+        figure = next(f for f in result.items[0].figures if f.key == "import_duty")
+        return result.items[0].duty / result.items[0].dutiable_value, figure.reason
+
+    share, reason = duty_rate()
+    assert share.quantize(Decimal("0.001")) == Decimal("0.080")  # MFN 8 %: no proof of origin claimed
+    assert "none is claimed" in reason
+    DeclarationItem.objects.unscoped().filter(pk=item.pk).update(origin_certificate="KR-CO-2026-1")
+    share, reason = duty_rate()
+    assert share.quantize(Decimal("0.001")) == Decimal("0.024")  # CN-KR 2.4 %
+    assert "CN-KR" in reason
+
+
 def test_a_shipment_with_declarations_cannot_be_deleted(actor, enterprise):
     from cpass.shipments import services as shipment_services
 

@@ -555,6 +555,24 @@ def test_org_002_certificate_for_an_origin_without_agreement_rate(declaration):
     assert fired(change_item(declaration, origin_country="KOR"), "CUS-ORG-002") == []
 
 
+def test_org_004_a_lower_agreement_rate_without_a_certificate(declaration):
+    report = change_item(declaration, origin_country="KOR")
+    assert fired(report, "CUS-ORG-004") == [
+        (
+            "items[1].origin_certificate",
+            "Item 1: origin KOR may pay 2.4% under CN-KR on line 8413602100 with a certificate of origin (or an "
+            "origin declaration); without one the MFN rate is charged.",
+        )
+    ]
+    with translation.override("zh-hans"):
+        assert fired(report, "CUS-ORG-004")[0][1] == (
+            "第1项：原产地KOR在税号8413602100下凭原产地证明（或原产地声明）可适用CN-KR税率2.4%；未提供则按最惠国税率征税。"
+        )
+    assert fired(change_item(declaration, origin_country="DEU"), "CUS-ORG-004") == []  # no agreement
+    claimed = change_item(declaration, origin_country="KOR", origin_certificate="KR-CO-1")
+    assert fired(claimed, "CUS-ORG-004") == []
+
+
 def test_org_003_certificate_among_the_documents(declaration):
     report = change_item(declaration, origin_certificate="RCEP123", origin_country="KOR")
     assert fired(report, "CUS-ORG-003") == [

@@ -48,6 +48,17 @@ def test_calculation_shows_results_and_traces(login: Any, owner: Any, demo: None
     assert "法律依据" in chinese
 
 
+def test_a_certificate_of_origin_opens_the_agreement_rate(login: Any, owner: Any, demo: None) -> None:
+    client = login(owner)
+    pump = {"code": "8413602100", "origin": "KOR", "price": "10000", "currency": "CNY", "quantity_1": "10"}
+    unclaimed = client.get(URL, {**FORM, **rows(pump)}).content.decode()
+    assert "none is claimed, so it is not used" in unclaimed
+    claimed = client.get(URL, {**FORM, **rows({**pump, "proof_of_origin": "on"})}).content.decode()
+    assert "is lower than the MFN rate 8%, so it applies (with proof of origin)" in claimed
+    kept = client.get(URL, {**FORM, **rows({**pump, "proof_of_origin": "on"}), "add": "1"}).content.decode()
+    assert 'name="items-0-proof_of_origin" value="on" id="id_items-0-proof_of_origin" checked' in kept
+
+
 def test_errors_are_inline(login: Any, owner: Any, demo: None) -> None:
     client = login(owner)
     page = client.get(URL, {**FORM, **rows({**CAR, "currency": "CHF"})}).content.decode()

@@ -68,7 +68,8 @@ def test_line_list_filters_and_detail(login: Any, owner: Any, demo: None) -> Non
 
 def test_lookup_answers_in_one_call(login: Any, owner: Any, demo: None) -> None:
     client = login(owner)
-    quote = client.get(f"{BASE}/lookup", {"code": "8413602100", "date": "2025-03-01", "origin": "JPN"}).json()
+    asked = {"code": "8413602100", "date": "2025-03-01", "origin": "JPN", "proof_of_origin": "true"}
+    quote = client.get(f"{BASE}/lookup", asked).json()
     assert (quote["jurisdiction"], quote["origin"], quote["basis"], quote["import_rate"]["text"]) == (
         "CN",
         "JPN",
@@ -78,6 +79,9 @@ def test_lookup_answers_in_one_call(login: Any, owner: Any, demo: None) -> None:
     assert quote["line"]["valid_from"] == "2025-01-01"
     assert [c["eligible"] for c in quote["candidates"] if c["rate"]["agreement"] == "RCEP"] == [True, False]
     assert quote["vat_rate"] == "13.00"
+    unclaimed = client.get(f"{BASE}/lookup", {**asked, "proof_of_origin": "false"}).json()
+    assert (unclaimed["basis"], unclaimed["import_rate"]["text"]) == ("mfn", "8%")
+    assert "none is claimed" in unclaimed["reason"]
     assert [e["key"] for e in quote["elements"]["elements"]][:2] == ["brand_type", "export_preference"]
     beer = client.get(f"{BASE}/lookup", {"code": "2203000000", "date": "2025-03-01"}).json()
     assert [(c["specific_amount"], c["specific_unit"]) for c in beer["consumption"]] == [("250.0000", "070")]

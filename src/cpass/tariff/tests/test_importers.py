@@ -109,6 +109,7 @@ def test_reloading_is_idempotent_and_a_changed_line_replaces_its_rates(china: Ju
         (PUMP.replace("8413602100", "84136021AB"), "code", "a commodity code has digits only"),
         (PUMP.replace(",001,", ",KGM,"), "unit_1", "“KGM” is not a customs unit code"),
         (PUMP.replace(",13,", ",130,"), "vat", "is not a VAT rate"),
+        (PUMP.replace(",13,", ",13.125,"), "vat", "at most 2 decimals"),
         (PUMP.replace("2025-01-01,", "01/01/2025,"), "valid_from", "is not a date"),
         (PUMP.replace("2025-01-01,", "2025-01-01,2024-12-31"), "valid_to", "is before valid_from"),
         (PUMP.replace("RCEP[JPN]=5.3%", "RCEP[JAPAN]=5.3%"), "conventional", "origins are ISO alpha-3 codes"),

@@ -52,6 +52,9 @@ def test_our_grammar_reads_the_three_shapes() -> None:
         ("5% +", "is not a rate"),
         ("1500%", "above 1000%"),
         ("-5%", "neither a percentage"),
+        ("99999999999 CNY/035", "more than 10 digits before the decimal point"),
+        ("2.12345%", "more than 4 decimal places"),
+        ("0.00001 CNY/035", "more than 4 decimal places"),
     ],
 )
 def test_bad_rates_say_what_is_wrong(text: str, fragment: str) -> None:

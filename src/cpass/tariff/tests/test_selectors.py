@@ -9,7 +9,7 @@ import pytest
 
 from cpass.core.errors import NotFound, ValidationFailed
 from cpass.tariff import selectors
-from cpass.tariff.models import RateKind, TariffLine
+from cpass.tariff.models import DutyRate, RateKind, TariffLine
 from cpass.tariff.tests.test_importers import US_ROWS, load
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +56,8 @@ def test_ciq_sub_codes_must_be_chosen_where_the_line_has_them(demo: None) -> Non
         selectors.tariff_line(jurisdiction="CN", code="9503008900", ciq_code="1", on=SPRING)
 
 
-def test_an_agreement_rate_lower_than_mfn_applies_to_its_origin(demo: None) -> None:
-    quote = selectors.tariff_lookup(jurisdiction="CN", code="8413602100", on=SPRING, origin="kor")
+def test_an_agreement_rate_lower_than_mfn_applies_to_its_origin_with_proof(demo: None) -> None:
+    quote = selectors.tariff_lookup(jurisdiction="CN", code="8413602100", on=SPRING, origin="kor", proof_of_origin=True)
     assert quote.import_rate is not None
     assert (quote.origin, quote.basis, quote.import_rate.agreement, quote.import_rate.ad_valorem) == (
         "KOR",
@@ -76,8 +76,30 @@ def test_an_agreement_rate_lower_than_mfn_applies_to_its_origin(demo: None) -> N
     assert quote.elements.code_prefix == "8413"
 
 
+def test_without_proof_of_origin_the_mfn_rate_applies_and_the_reason_names_the_lower_one(demo: None) -> None:
+    quote = selectors.tariff_lookup(jurisdiction="CN", code="8413602100", on=SPRING, origin="KOR")
+    assert quote.import_rate is not None
+    assert (quote.basis, quote.import_rate.ad_valorem) == (RateKind.MFN, Decimal(8))
+    assert quote.reason == (
+        "Origin KOR has MFN treatment. The MFN rate 8% applies. The conventional rate under CN-KR, 2.4%, is open "
+        "to this origin with proof of origin (a certificate of origin or an origin declaration); none is claimed, "
+        "so it is not used."
+    )
+    eligible = [o.rate.agreement for o in quote.candidates if o.eligible]
+    assert eligible == [""]
+    notes = {o.rate.agreement: o.note for o in quote.candidates if o.rate.agreement}
+    assert notes["CN-KR"] == "open to origin KOR with proof of origin, which is not claimed"
+    rates = list(DutyRate.objects.filter(rate_set_id=quote.line.rate_set_id).order_by("kind", "agreement", "id"))
+    lower = selectors.lower_agreement_rate(rates, "KOR")
+    assert lower is not None
+    assert (lower.agreement, lower.ad_valorem) == ("CN-KR", Decimal("2.4"))
+    assert selectors.lower_agreement_rate(rates, "DEU") is None
+
+
 def test_the_same_code_a_year_earlier_has_last_years_rates(demo: None) -> None:
-    quote = selectors.tariff_lookup(jurisdiction="CN", code="8413602100", on=dt.date(2024, 6, 1), origin="KOR")
+    quote = selectors.tariff_lookup(
+        jurisdiction="CN", code="8413602100", on=dt.date(2024, 6, 1), origin="KOR", proof_of_origin=True
+    )
     assert quote.import_rate is not None
     assert (quote.line.valid_from, quote.import_rate.ad_valorem) == (dt.date(2024, 1, 1), Decimal("3.2"))
 
@@ -109,7 +131,9 @@ def test_origins_without_mfn_treatment_pay_the_general_rate(db: None) -> None:
     cuba = selectors.tariff_lookup(jurisdiction="US", code="01022940", on=SPRING, origin="CUB")
     assert cuba.import_rate is not None
     assert (cuba.basis, cuba.import_rate.text) == (RateKind.GENERAL, "5.5¢/kg")
-    korea = selectors.tariff_lookup(jurisdiction="US", code="0102.29.40.24", on=SPRING, origin="KOR")
+    korea = selectors.tariff_lookup(
+        jurisdiction="US", code="0102.29.40.24", on=SPRING, origin="KOR", proof_of_origin=True
+    )
     assert korea.import_rate is not None
     assert (korea.basis, korea.import_rate.text) == (RateKind.PREFERENTIAL, "Free")
     assert korea.reason.endswith("is lower than the MFN rate 1¢/kg, so it applies (with proof of origin).")

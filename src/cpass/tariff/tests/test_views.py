@@ -47,10 +47,13 @@ def test_line_page_shows_rates_units_conditions_and_history(login: Any, owner: A
 def test_lookup_page_shows_the_quote_or_the_error_inline(login: Any, owner: Any, demo: None) -> None:
     client = login(owner)
     assert 'data-testid="import-rate"' not in client.get("/tariff/lookup/").content.decode()
-    quote = client.get("/tariff/lookup/", {"code": "8413602100", "date": "2025-03-01", "origin": "KOR"})
+    asked = {"code": "8413602100", "date": "2025-03-01", "origin": "KOR"}
+    quote = client.get("/tariff/lookup/", {**asked, "proof_of_origin": "on"})
     body = quote.content.decode()
     assert quote.status_code == 200
     assert "The conventional rate under CN-KR, 2.4%, is lower than the MFN rate 8%" in body
+    unclaimed = client.get("/tariff/lookup/", asked).content.decode()
+    assert "none is claimed, so it is not used" in unclaimed
     old = client.get("/tariff/lookup/", {"code": "8413602100", "date": "2020-01-01"}).content.decode()
     assert 'class="errorlist"><li>Line 8413602100 is not valid on 2020-01-01' in old
     unknown = client.get("/tariff/lookup/", {"code": "0101210000"}).content.decode()
