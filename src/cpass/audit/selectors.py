@@ -160,7 +160,8 @@ def user_timezone(user: Any) -> tzinfo:
 
 def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo, item_labels: Any = None) -> str:
     """A logged value as a person reads it: choices by label (also codes in a JSON list with `item_labels`),
-    times in `tz`, lists joined, mappings as "key: value"."""
+    times in `tz`, lists joined, mappings as "key: value" in key order (PostgreSQL's
+    jsonb does not keep the order keys were written in)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -181,7 +182,7 @@ def _display(field: models.Field[Any, Any] | None, value: Any, tz: tzinfo, item_
         labels = {str(k): v for k, v in item_labels or ()}
         return ", ".join(str(labels.get(str(item), item)) for item in value) or "—"
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {item}" for key, item in value.items()) or "—"
+        return "; ".join(f"{key}: {value[key]}" for key in sorted(value)) or "—"
     return str(value)
 
 
