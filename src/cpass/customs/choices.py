@@ -55,8 +55,8 @@ BY_WRITER, BY_MANAGER, BY_CUSTOMS = TransitionBy.WRITER, TransitionBy.MANAGER, T
 _BEFORE_RELEASE = frozenset({D.ACCEPTED, D.INSPECTION, D.ASSESSED, D.PAID})
 
 #: The workflow. People move a declaration through validate/submit/pay/close and may amend or cancel it;
-#: the customs states (accepted, returned, inspection, assessed, released) come from receipts of the
-#: gateway, or from a manager recording a paper receipt by hand (`record_*`).
+#: the customs states (accepted, returned, inspection, assessed, released) come only from receipts of the
+#: gateway (cpass.customs.gateway.services.receipt_ingest, or staff applying a quarantined one again).
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
@@ -78,8 +78,9 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("close", _("Close"), frozenset({D.RELEASED}), D.CLOSED, BY_WRITER),
         Transition("amend", _("Amend"), frozenset({D.RETURNED}), D.DRAFT, BY_WRITER, True),
         Transition("cancel", _("Cancel"), frozenset({D.DRAFT, D.VALIDATED, D.RETURNED}), D.CANCELLED, BY_WRITER, True),
-        # Withdrawing a declaration customs has accepted (撤单) is a manager's decision.
-        Transition("withdraw", _("Withdraw"), _BEFORE_RELEASE, D.CANCELLED, BY_MANAGER, True),
+        # Withdrawing a declaration once submitted (撤单) is a manager's decision: customs has it, or may have it
+        # (a message that never reached the gateway can also be sent again: gateway.services.declaration_resend).
+        Transition("withdraw", _("Withdraw"), _BEFORE_RELEASE | {D.SUBMITTED}, D.CANCELLED, BY_MANAGER, True),
     ]
 }
 
@@ -87,6 +88,19 @@ TRANSITIONS: dict[str, Transition] = {
 EDITABLE = frozenset({D.DRAFT})
 #: Statuses after which nothing happens any more.
 FINAL = frozenset({D.CLOSED, D.CANCELLED})
+#: The statuses of a declaration customs has (submitted or later, not yet final), each with the step that ends
+#: it: its shipment is not cancelled meanwhile.
+LODGED_NEXT_STEP: dict[str, str | Promise] = {
+    D.SUBMITTED: _("a manager withdraws it"),
+    D.ACCEPTED: _("a manager withdraws it"),
+    D.RETURNED: _("cancel it"),
+    D.INSPECTION: _("a manager withdraws it"),
+    D.ASSESSED: _("a manager withdraws it"),
+    D.PAID: _("a manager withdraws it"),
+    D.RELEASED: _("close it"),
+}
+#: The statuses of a declaration whose goods customs has released: what clears its shipment.
+GOODS_RELEASED = frozenset({D.RELEASED, D.CLOSED})
 
 
 def transitions_from(status: str) -> list[Transition]:

@@ -7,11 +7,12 @@ gateway (the sandbox connection), and every customs state arrives as a sandbox r
 format through `receipt_ingest`, so the timeline shows receipts exactly as they would come. The demo plays the
 customs side itself (deterministic), rather than letting the sandbox job pick inspections by hash.
 
-The demo export already at sea (DEMO-SO-2026-0977) has none: it left before today, and a declaration cannot be
-dated back (an export is declared before it leaves). Needs the demo ports, tariff, exchange rates, parties,
-products and shipments loaded first. Idempotent: a shipment
-that already has a declaration is left alone. A demo declaration that no longer passes the validation rules
-stops the demo with the findings (the rules moved on; fix the data here).
+A shipment's steps that wait for its declaration follow it here: the export at the terminal (DEMO-SO-2026-0977)
+is cleared and leaves once customs has released its declaration, and the order merged into another
+(DEMO-PO-2026-0390) is cancelled after its declaration. Needs the demo ports, tariff, exchange rates, parties,
+products and shipments loaded first. Idempotent: a shipment that already has a declaration, or already took the
+steps that wait for it, is left alone. A demo declaration that no longer passes the validation rules stops the
+demo with the findings (the rules moved on; fix the data here).
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ RETURNED: Receipt = (
 @dataclass(frozen=True)
 class DemoDeclaration:
     """One demo declaration: its shipment (by customer reference), who works on it, the header completed after
-    preparation, per-item changes by item number, accompanying documents, and the steps that bring it to its
-    state: a person's transition name or a customs receipt."""
+    preparation, per-item changes by item number, accompanying documents, the steps that bring it to its
+    state (a person's transition name or a customs receipt), and then the shipment's steps (status, place, note)
+    that wait for it."""
 
     shipment: str
     by: str
@@ -75,6 +77,7 @@ class DemoDeclaration:
     items: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     documents: Sequence[tuple[str, str]] = ()
     steps: Sequence[str | Receipt | tuple[str, str]] = ()
+    shipment_steps: Sequence[tuple[str, str, str]] = ()
 
 
 #: The shipments opened here, in the shape of cpass.shipments.demo (goods from the demo products).
@@ -370,6 +373,7 @@ DEMO_DECLARATIONS: list[DemoDeclaration] = [
         "trader",
         {**_IMPORT},
         steps=[("cancel", "Order merged into DEMO-PO-2026-0412 (订单并入 DEMO-PO-2026-0412)")],
+        shipment_steps=[("cancelled", "", "Order merged into DEMO-PO-2026-0412")],
     ),
     DemoDeclaration(
         "DEMO-SO-2026-1010",
@@ -444,6 +448,27 @@ DEMO_DECLARATIONS: list[DemoDeclaration] = [
         },
         {1: _TO_CHINA},
         steps=["validate", "submit", RECEIVED, ACCEPTED, ASSESSED, "pay", RELEASED],
+    ),
+    # Refrigerators sold CIF Los Angeles: freight and insurance declared to be deducted to the FOB value; released
+    # at Ningbo, so the shipment is cleared and leaves.
+    DemoDeclaration(
+        "DEMO-SO-2026-0977",
+        "broker",
+        {
+            **_EXPORT,
+            "declaring_customs": "3100",
+            "entry_exit_customs": "3100",
+            "entry_exit_port": "330101",
+            "net_weight_kg": "7488",
+            "freight_mode": "total",
+            "freight_value": "2400",
+            "freight_currency": "USD",
+            "insurance_mode": "rate",
+            "insurance_value": "0.3",
+        },
+        {1: _TO_USA},
+        steps=["validate", "submit", RECEIVED, ACCEPTED, RELEASED],
+        shipment_steps=[("cleared", "CNNGB", ""), ("in_transit", "CNNGB", "")],
     ),
     DemoDeclaration(
         "DEMO-PO-2026-0507",
@@ -571,6 +596,20 @@ def _declare(
         else:
             sequence += 1
             _receive(declaration, step, clock, sequence)
+    if spec.shipment_steps:
+        moment = clock.pending()
+        if moment is not None:
+            yield moment
+    for status, place, note in spec.shipment_steps:
+        shipment_services.shipment_transition(
+            actor=actor, shipment_id=shipment.pk, status=status, location=place, note=note
+        )
+
+
+def _moved_on(shipment: Shipment, spec: DemoDeclaration) -> bool:
+    """The shipment already took the steps that wait for its declaration: a demo loaded before they waited for it
+    (its export left without one) is left as it is."""
+    return any(shipment.status == status for status, _place, _note in spec.shipment_steps)
 
 
 def load_demo(*, trader: Actor, broker: Actor) -> int:
@@ -605,7 +644,7 @@ def load_demo(*, trader: Actor, broker: Actor) -> int:
     work = [
         _declare(trader if spec.by == "trader" else broker, shipments[spec.shipment], spec, parties)
         for spec in DEMO_DECLARATIONS
-        if spec.shipment not in declared
+        if spec.shipment not in declared and not _moved_on(shipments[spec.shipment], spec)
     ]
     _side_by_side(work)
     return len(work)

@@ -135,6 +135,11 @@ def _choice(label: Any, choices: list[tuple[Any, Any]]) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, required=False, choices=_blank(choices))
 
 
+def _marked(label: str, *, active: bool) -> str:
+    """A choice's label; a deactivated party or product (kept as the record's current value) says so."""
+    return label if active else _("%(name)s (inactive)") % {"name": label}
+
+
 def _party(label: Any) -> forms.CharField:
     field = forms.CharField(label=label, required=False, widget=forms.Select())
     field.party = True  # type: ignore[attr-defined]
@@ -271,7 +276,9 @@ class DeclarationHeaderForm(forms.Form):
 
     def __init__(self, *args: Any, parties: Sequence[Party], on: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        party_choices = _blank([(str(party.pk), party.name_local) for party in parties])
+        party_choices = _blank(
+            [(str(party.pk), _marked(party.name_local, active=party.is_active)) for party in parties]
+        )
         for field in self.fields.values():
             if getattr(field, "table", None) is not None:
                 field.widget.choices = _blank(code_choices(field.table, on=on))  # type: ignore[attr-defined]
@@ -337,7 +344,7 @@ class DeclarationItemForm(forms.Form):
             if getattr(field, "table", None) is not None:
                 field.widget.choices = _blank(code_choices(field.table, on=on))  # type: ignore[attr-defined]
         self.fields["product_id"].widget.choices = _blank(  # type: ignore[attr-defined]
-            [(str(product.pk), f"{product.sku} {product.name}") for product in products]
+            [(str(product.pk), _marked(f"{product.sku} {product.name}", active=product.active)) for product in products]
         )
         self.fields["goods_line_id"].widget.choices = _blank(  # type: ignore[attr-defined]
             [(str(line.pk), str(line)) for line in lines]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ from cpass.customs.duty import (
     Rate,
     calculate_declaration,
 )
+from cpass.customs.fields import CHARGES
 from cpass.customs.models import Declaration, DeclarationDocument, DeclarationEvent, DeclarationItem
 from cpass.fx.selectors import currency_code, customs_rate
 from cpass.shipments.models import Container
@@ -401,20 +402,39 @@ def _declaration_charge(declaration: Declaration, name: str) -> Charge | None:
     return Charge(ChargeMode(mode), value, getattr(declaration, f"{name}_currency"))
 
 
-def _on_items(exc: ValidationFailed, numbers: Sequence[int]) -> ValidationFailed:
-    """The calculation names items by position (items[0]); a declaration names them by item number (items[1])."""
+#: The calculation's names of a declaration-wide charge → the declaration's fields (`freight.currency` →
+#: `freight_currency`), which its PATCH takes.
+_CHARGE_FIELDS = {
+    **{name: f"{name}_value" for name in CHARGES},
+    **{f"{name}.currency": f"{name}_currency" for name in CHARGES},
+}
+
+
+def _on_declaration(
+    exc: ValidationFailed, numbers: Sequence[int], charges: Mapping[str, Charge | None]
+) -> ValidationFailed:
+    """The calculation's field names made the declaration's. The calculation names items by position (items[0]),
+    a declaration by item number (items[1]); a charge by its own name (`freight`, `freight.currency`), a
+    declaration by its fields (`freight_value`, `freight_currency`). A declaration gives charges for all its items
+    only, so an item lacking one the terms need names the declaration's value field, as the rules do."""
     errors: dict[str, list[Any]] = {}
     for field, messages in exc.errors.items():
         match = re.match(r"items\[(\d+)\](.*)", field)
-        if match and int(match.group(1)) < len(numbers):
+        charge = match.group(2).removeprefix(".") if match else ""
+        if charge in charges and charges[charge] is None:
+            field = _CHARGE_FIELDS[charge]
+        elif match and int(match.group(1)) < len(numbers):
             field = f"items[{numbers[int(match.group(1))]}]{match.group(2)}"
+        else:
+            field = _CHARGE_FIELDS.get(field, field)
         errors.setdefault(field, []).extend(messages)
     return ValidationFailed(exc.detail, errors=errors)
 
 
 def declaration_calculation(*, actor: Actor, declaration_id: int) -> DeclarationResult:
     """The duties and taxes of a declaration on its date, every figure with its trace (the per-declaration
-    exemption and the charges apportioned to the items included); a missing input names its field."""
+    exemption and the charges apportioned to the items included); a missing or refused input names the
+    declaration's field (`items[2].currency` for item 2, `freight_currency`)."""
     declaration = declaration_get(actor=actor, declaration_id=declaration_id)
     items = list(DeclarationItem.objects.for_actor(actor, "read").filter(declaration=declaration))
     checks: dict[str, list[Any]] = {}
@@ -451,6 +471,7 @@ def declaration_calculation(*, actor: Actor, declaration_id: int) -> Declaration
         checks["items"] = [_("Add at least one item.")]
     if checks:
         raise ValidationFailed(_("The declaration lacks what the calculation needs."), errors=checks)
+    charges = {name: _declaration_charge(declaration, name) for name in CHARGES}
     try:
         # Reading one's declaration includes the tariff it is assessed under: no reference scope needed.
         return _calculate(
@@ -459,9 +480,9 @@ def declaration_calculation(*, actor: Actor, declaration_id: int) -> Declaration
             items=requests,
             direction=declaration.direction,
             terms=declaration.transaction_terms,
-            freight=_declaration_charge(declaration, "freight"),
-            insurance=_declaration_charge(declaration, "insurance"),
-            other=_declaration_charge(declaration, "other"),
+            freight=charges["freight"],
+            insurance=charges["insurance"],
+            other=charges["other"],
         )
     except ValidationFailed as exc:
-        raise _on_items(exc, [item.item_number for item in items]) from None
+        raise _on_declaration(exc, [item.item_number for item in items], charges) from None

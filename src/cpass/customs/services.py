@@ -2,15 +2,16 @@
 change its header, items and accompanying documents while it is a draft, and move it through the workflow.
 
 Each service runs in one transaction, checks every field (all errors at once, on their fields), locks the
-declaration row before changing it or its children, and re-reads what it wrote through tenancy. People's
-transitions go through `declaration_transition`; customs' (from gateway receipts) through
-`apply_customs_transition`. Both write the declaration's timeline; the audit log records every saved row.
+declaration row before changing it or its children (then its shipment's row where the shipment's status
+matters: always in that order), and re-reads what it wrote through tenancy. People's transitions go through
+`declaration_transition`; customs' (from gateway receipts) through `apply_customs_transition`. Both write the
+declaration's timeline; the audit log records every saved row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -49,6 +50,7 @@ from cpass.parties.selectors import usable_party_id
 from cpass.products.models import Product
 from cpass.reference.selectors import entries
 from cpass.reference.tables import Table
+from cpass.shipments.choices import FINAL as SHIPMENT_FINAL
 from cpass.shipments.choices import Direction, MilestoneKind
 from cpass.shipments.models import Container, GoodsLine, Milestone, Shipment
 from cpass.shipments.services import next_sequence_number, next_sequence_numbers
@@ -109,13 +111,26 @@ def _event(
     )
 
 
-def _header_values(actor: Actor, declaration: Declaration, raw: Mapping[str, Any]) -> dict[str, Any]:
-    def party(field: str, value: Any) -> int | None:
-        return usable_party_id(actor=actor, field=field, party_id=value, enterprise_id=declaration.enterprise_id)
+def _party_check(actor: Actor, declaration: Declaration) -> Callable[[str, Any], int | None]:
+    """How a header's party field is checked: a new party must be usable and of the declaration's enterprise; the
+    one the field names now may stay (the rules stop a deactivated or blocked one before submission)."""
 
+    def party(field: str, value: Any) -> int | None:
+        return usable_party_id(
+            actor=actor,
+            field=field,
+            party_id=value,
+            enterprise_id=declaration.enterprise_id,
+            current=getattr(declaration, field),
+        )
+
+    return party
+
+
+def _header_values(actor: Actor, declaration: Declaration, raw: Mapping[str, Any]) -> dict[str, Any]:
     fields = DeclarationFields(on=declaration_day(declaration))
     header = {key: value for key, value in raw.items() if key != "container_ids"}
-    values = fields.header(header, party=party)
+    values = fields.header(header, party=_party_check(actor, declaration))
     if "container_ids" in raw:
         values["container_ids"] = _container_ids(declaration, raw["container_ids"])
     return values
@@ -280,16 +295,32 @@ def _require_customs_write(actor: Actor, enterprise_id: int) -> None:
         raise PermissionDenied(_("You may not prepare declarations for this enterprise."))
 
 
+def _require_shipment_open(shipment: Shipment) -> None:
+    """No declaration is prepared, continued or submitted for a cancelled or closed shipment. The caller holds the
+    shipment's row locked (after the declaration's, when it holds one), so cancelling the shipment waits for it
+    and then sees the declaration (shipments.services.shipment_transition)."""
+    if shipment.status in SHIPMENT_FINAL:
+        raise Conflict(
+            _("Shipment %(job)s is %(status)s: no declaration of it can be prepared or submitted any more.")
+            % {"job": shipment.job_number, "status": shipment.get_status_display()}
+        )
+
+
+def _locked_shipment(declaration: Declaration) -> Shipment:
+    return Shipment.objects.unscoped().select_for_update().get(pk=declaration.shipment_id)
+
+
 @transaction.atomic
 def declaration_create(*, actor: Actor, shipment_id: int, **fields: Any) -> Declaration:
     """Prepare the declaration(s) of a shipment: the header from the shipment and `fields`, one item per goods
     line. More than 50 goods lines make several declarations (the second and later `split_from` the first), each
     with the same header; the first is returned."""
     _unknown(fields, HEADER_FIELDS)
-    shipment = Shipment.objects.for_actor(actor, "read").filter(pk=shipment_id).first()
+    shipment = Shipment.objects.for_actor(actor, "read").select_for_update().filter(pk=shipment_id).first()
     if shipment is None:
         raise NotFound(_("No such shipment."))
     _require_customs_write(actor, shipment.enterprise_id)
+    _require_shipment_open(shipment)
     on = timezone.localdate()
     lines = list(GoodsLine.objects.unscoped().filter(shipment=shipment).order_by("line_number"))
     product_ids = {line.product_id for line in lines if line.product_id}
@@ -355,10 +386,7 @@ def declaration_header_preview(
     )
     edited.shipment = declaration.shipment
     fields = DeclarationFields(on=declaration_day(declaration))
-
-    def party(field: str, value: Any) -> int | None:
-        return usable_party_id(actor=actor, field=field, party_id=value, enterprise_id=declaration.enterprise_id)
-
+    party = _party_check(actor, declaration)
     errors: dict[str, list[str]] = {}
     for name, value in raw.items():
         if name not in STORED_HEADER_FIELDS:
@@ -590,6 +618,8 @@ def declaration_transition(*, actor: Actor, declaration_id: int, transition: str
         raise PermissionDenied(_("Only a manager of the enterprise may do this."))
     _allowed(step, declaration)
     cleaned_reason = _reason(reason, step)
+    if step.target == DeclarationStatus.SUBMITTED:
+        _require_shipment_open(_locked_shipment(declaration))
     if step.target in (DeclarationStatus.VALIDATED, DeclarationStatus.SUBMITTED):
         _require_valid(declaration)
     previous = declaration.status
@@ -679,6 +709,7 @@ def declaration_continuations(*, actor: Actor, declaration: Declaration, count: 
     _require_customs_write(actor, declaration.enterprise_id)
     if count < 1:
         return []
+    _require_shipment_open(_locked_shipment(declaration))
     now = timezone.now()
     template = Declaration(
         enterprise_id=declaration.enterprise_id,

@@ -53,6 +53,7 @@ from cpass.customs.forms import (
     ItemFormSet,
 )
 from cpass.customs.gateway import selectors as gateway_selectors
+from cpass.customs.gateway import services as gateway_services
 from cpass.customs.gateway.base import RECEIPT_CODES
 from cpass.customs.models import (
     Declaration,
@@ -60,9 +61,10 @@ from cpass.customs.models import (
 )
 from cpass.customs.rules import validate_declaration
 from cpass.parties.models import Party
+from cpass.parties.selectors import party_choices
 from cpass.products.elements import Element, join_specification
 from cpass.products.forms import element_field_map, element_field_name
-from cpass.products.models import Product
+from cpass.products.selectors import product_choices
 from cpass.products.validation import ProductRules
 from cpass.reference.selectors import code_entry
 from cpass.shipments.models import Container, GoodsLine
@@ -228,11 +230,10 @@ def _route_exists(path: str) -> bool:
 
 
 def _parties_for(actor: Actor, declaration: Declaration) -> list[Party]:
-    return list(
-        Party.objects.for_actor(actor, "read")
-        .filter(enterprise_id=declaration.enterprise_id, is_active=True)
-        .order_by("name_local")[:500]
-    )
+    """The header's party choices, with the parties the declaration names now even if deactivated or past the
+    list's limit: a select without its value would send a blank and clear the party."""
+    current = [getattr(declaration, name.removesuffix("_id")) for name in PARTY_FIELDS]
+    return party_choices(actor=actor, enterprise_ids=[declaration.enterprise_id], current=current)
 
 
 def _header_initial(declaration: Declaration) -> dict[str, Any]:
@@ -457,6 +458,7 @@ def _declaration_context(actor: Actor, declaration_id: int, tab: str) -> dict[st
     elif tab == "timeline":
         context["events"] = list(selectors.declaration_events(actor=actor, declaration=declaration))
     elif tab == "gateway":
+        context["resendable"] = can_write and gateway_services.declaration_resendable(declaration)
         context["submissions"] = list(
             gateway_selectors.declaration_submissions(actor=actor, declaration_id=declaration.pk)
         )
@@ -674,8 +676,11 @@ def _item_form(
     form = DeclarationItemForm(
         data,
         on=on,
-        products=list(
-            Product.objects.for_actor(actor, "read").filter(enterprise_id=declaration.enterprise_id, active=True)[:500]
+        products=product_choices(
+            actor=actor,
+            enterprise_id=declaration.enterprise_id,
+            current=item.product if item is not None else None,
+            limit=500,
         ),
         lines=list(GoodsLine.objects.for_actor(actor, "read").filter(shipment_id=declaration.shipment_id)),
         elements=_elements_for(code, on),

@@ -126,6 +126,14 @@ def party_delete(request: HttpRequest, party_id: int) -> Status[None]:
     return Status(204, None)
 
 
+@router.post("/{int:party_id}/rescreen", response=PartyOut, summary="Screen a party again now")
+@idempotent
+def party_rescreen(request: HttpRequest, party_id: int) -> Party:
+    """Against the restricted-party lists as they stand now; the answer's screening status says the result
+    (`review` when a new match waits for a person: GET …/matches)."""
+    return services.party_rescreen(actor=_scoped(request, "write"), party_id=party_id)
+
+
 @router.get("/{int:party_id}/matches", response=list[ScreeningMatchOut], summary="A party's review items")
 @paginate(Pagination)
 def party_matches(request: HttpRequest, party_id: int) -> QuerySet[ScreeningMatch]:

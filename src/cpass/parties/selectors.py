@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -21,6 +22,8 @@ PARTY_ORDERING = ("name_local", "name_en", "country", "created_at", "updated_at"
 MATCH_ORDERING = ("created_at", "updated_at", "score", "status")
 #: Longest search text accepted; more is a mistake, not a query.
 MAX_QUERY = 200
+#: Parties a form's select lists (a record's own parties are added beyond it).
+CHOICE_LIMIT = 500
 
 
 def _query(q: str | None) -> str:
@@ -121,21 +124,50 @@ def party_require_usable(*, actor: Actor, party_id: int, field: str = "party") -
     return party
 
 
-def usable_party_id(*, actor: Actor, field: str, party_id: Any, enterprise_id: int) -> int | None:
+def usable_party_id(
+    *, actor: Actor, field: str, party_id: Any, enterprise_id: int, current: int | None = None
+) -> int | None:
     """The id of a usable party of `enterprise_id` for a form or API field (empty stays None): another tenant's
     party looks absent, a blocked or unreviewed one is refused, one of another enterprise the actor serves is
-    named. Shipments and declarations check every party field with it."""
+    named. Shipments and declarations check every party field with it.
+
+    `current` is the party the record names now: naming it again keeps it whatever its state, so saving a form
+    that leaves the field alone is no error (the declaration rules still stop a deactivated or blocked party
+    before submission); only a new choice must be usable."""
     if party_id in (None, ""):
         return None
     try:
-        party = party_require_usable(actor=actor, party_id=int(party_id), field=field)
-    except (NotFound, ValueError, TypeError):
+        pk = int(party_id)
+    except (ValueError, TypeError):
+        raise ValidationFailed.on(field, _("No such party, or you have no access to it.")) from None
+    if current is not None and pk == current:
+        return pk
+    try:
+        party = party_require_usable(actor=actor, party_id=pk, field=field)
+    except NotFound:
         raise ValidationFailed.on(field, _("No such party, or you have no access to it.")) from None
     if party.enterprise_id != enterprise_id:
         raise ValidationFailed.on(
             field, _("“%(name)s” belongs to another enterprise than this record.") % {"name": party.name_local}
         )
     return party.pk
+
+
+def party_choices(*, actor: Actor, enterprise_ids: Iterable[int], current: Iterable[Party | None] = ()) -> list[Party]:
+    """The parties a form's select offers, by name: the active ones of `enterprise_ids` the actor may read (the
+    first CHOICE_LIMIT), and the ones the record names now (`current`, read with the record) even when they are
+    deactivated, past the limit or not readable on their own, so saving the form without touching them keeps them."""
+    offered = list(
+        Party.objects.for_actor(actor, "read")
+        .filter(enterprise_id__in=list(enterprise_ids), is_active=True)
+        .select_related("enterprise")
+        .order_by("name_local", "pk")[:CHOICE_LIMIT]
+    )
+    listed = {party.pk for party in offered}
+    kept = [party for party in current if party is not None and party.pk not in listed]
+    if not kept:
+        return offered
+    return sorted([*offered, *{party.pk: party for party in kept}.values()], key=lambda p: (p.name_local, p.pk))
 
 
 def match_list(

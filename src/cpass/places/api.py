@@ -5,9 +5,10 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from cpass.core.api import Pagination, request_actor
-from cpass.places import selectors
+from cpass.core.idempotency import idempotent
+from cpass.places import selectors, services
 from cpass.places.models import Location
-from cpass.places.schemas import LocationOut, PlaceFunctionValue
+from cpass.places.schemas import LocationCoordinatesIn, LocationOut, PlaceFunctionValue
 
 router = Router()
 
@@ -30,3 +31,15 @@ def place_list(
 @router.get("/{unlocode}", response=LocationOut, summary="One location by its UN/LOCODE")
 def place_get(request: HttpRequest, unlocode: str) -> Location:
     return selectors.location_get(actor=request_actor(request), unlocode=unlocode)
+
+
+@router.put(
+    "/{unlocode}/coordinates", response=LocationOut, summary="Correct a location's coordinates (platform staff)"
+)
+@idempotent
+def place_coordinates_set(request: HttpRequest, unlocode: str, payload: LocationCoordinatesIn) -> Location:
+    """Decimal degrees (6 places kept), both or neither (null: not known). The location is marked
+    `coordinates_source: corrected`, and a later UN/LOCODE load keeps the correction."""
+    return services.location_coordinates_set(
+        actor=request_actor(request), unlocode=unlocode, latitude=payload.latitude, longitude=payload.longitude
+    )

@@ -16,6 +16,13 @@ FUNCTION_CHOICES = [
 ]
 
 
+class CoordinatesForm(forms.Form):
+    """Staff correct a location's coordinates; the service checks the values (its message names the field)."""
+
+    latitude = forms.CharField(label=_("Latitude"), required=False, max_length=20, help_text=_("e.g. 31.230416"))
+    longitude = forms.CharField(label=_("Longitude"), required=False, max_length=20, help_text=_("e.g. 121.473701"))
+
+
 class LocationSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Code or name"),

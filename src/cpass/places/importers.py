@@ -11,6 +11,7 @@ change are not written again.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -253,7 +254,7 @@ class LocodeImporter(Importer[LocationRow]):
         located = Location.objects.filter(country__in=countries, latitude__isnull=False, longitude__isnull=False)
         rows = list(located.values_list("id", "country", "subdivision", "latitude", "longitude", "coordinates_source"))
         suspect = suspect_points(
-            Point(pk, country, subdivision, float(lat or 0), float(lon or 0), source == CoordinatesSource.UNLOCODE)
+            Point(pk, country, subdivision, float(lat or 0), float(lon or 0), source in _SURVEYED)
             for pk, country, subdivision, lat, lon, source in rows  # lat and lon are never None here
         )
         approximate = (CoordinatesSource.GEOCODED, CoordinatesSource.SUSPECT)
@@ -276,6 +277,9 @@ class LocodeImporter(Importer[LocationRow]):
         with connection.cursor() as cursor:
             cursor.execute(sql.select_stored(len(rows)), list(rows))
             stored = {code: (pk, _comparable(values)) for code, pk, *values in cursor.fetchall()}
+            rows = {
+                code: _keep_corrected(row, stored[code][1]) if code in stored else row for code, row in rows.items()
+            }
             new = [row for code, row in rows.items() if code not in stored]
             changed = [
                 row for code, row in rows.items() if code in stored and stored[code][1] != _comparable(row.values)
@@ -304,6 +308,17 @@ class LocodeImporter(Importer[LocationRow]):
                     [(location_id, tail) for location_id, key in keyed for tail in word_tails(key)],
                 )
         return {row.unlocode for row in new} | {row.unlocode for row in changed}
+
+
+def _keep_corrected(row: LocationRow, stored: tuple[Any, ...]) -> LocationRow:
+    """The file's row with the stored coordinates when platform staff corrected them (they stay)."""
+    if stored[_SOURCE_AT] != CoordinatesSource.CORRECTED:
+        return row
+    values = list(row.values)
+    for index in _COORDINATES_AT:
+        values[index] = None if stored[index] is None else Decimal(repr(stored[index]))
+    values[_SOURCE_AT] = CoordinatesSource.CORRECTED
+    return dataclasses.replace(row, values=tuple(values))
 
 
 def _column(name: str) -> str:
@@ -356,4 +371,6 @@ def _comparable(values: tuple[Any, ...] | list[Any]) -> tuple[Any, ...]:
 
 
 _COORDINATES_AT = (FIELDS.index("latitude"), FIELDS.index("longitude"))
+#: Coordinates the suspect check trusts: UN/LOCODE's surveyed ones and staff corrections.
+_SURVEYED = (CoordinatesSource.UNLOCODE, CoordinatesSource.CORRECTED)
 _SOURCE_AT = FIELDS.index("coordinates_source")

@@ -14,6 +14,8 @@ class CoordinatesSource(models.TextChoices):
     GEOCODED = "geocoded", _("Geocoded (approximate)")
     #: Geocoded, and far from the surveyed places of its subdivision or country: probably wrong.
     SUSPECT = "suspect", _("Geocoded, probably wrong")
+    #: Set by platform staff; a later UN/LOCODE load keeps it.
+    CORRECTED = "corrected", _("Corrected by platform staff")
 
 
 #: The `?function=` filter values and the flag each one selects.

@@ -5,13 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from cpass.core.api import one_of
+from cpass.core.api import InputSchema, one_of
 from cpass.places.models import FUNCTION_FILTERS, CoordinatesSource
 
 #: The `?function=` filter of the place search.
 PlaceFunctionValue = Annotated[str, one_of(FUNCTION_FILTERS)]
+
+
+class LocationCoordinatesIn(InputSchema):
+    latitude: Decimal | None = Field(..., description="Decimal degrees, -90 to 90; null with longitude: not known.")
+    longitude: Decimal | None = Field(..., description="Decimal degrees, -180 to 180.")
 
 
 class LocationOut(Schema):

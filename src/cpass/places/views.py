@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cpass.core.actor import Actor
-from cpass.core.errors import ValidationFailed
+from cpass.core.errors import PermissionDenied, ValidationFailed
 from cpass.core.forms import add_service_error
-from cpass.places import selectors
-from cpass.places.forms import LocationSearchForm
+from cpass.core.platform import can_manage_reference
+from cpass.places import selectors, services
+from cpass.places.forms import CoordinatesForm, LocationSearchForm
 
 PAGE_SIZE = 25
 TYPEAHEAD_SIZE = 10
@@ -45,10 +48,33 @@ def location_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def location_detail(request: HttpRequest, unlocode: str) -> HttpResponse:
-    location = selectors.location_get(actor=_actor(request), unlocode=unlocode)
-    return render(request, "places/detail.html", {"location": location})
+    """The location; platform staff also correct its coordinates here (POST)."""
+    actor = _actor(request)
+    location = selectors.location_get(actor=actor, unlocode=unlocode)
+    staff = can_manage_reference(actor)
+    initial = {"latitude": location.latitude, "longitude": location.longitude}
+    form = CoordinatesForm(request.POST if request.method == "POST" else None, initial=initial) if staff else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only platform staff can change reference data."))
+        if form.is_valid():
+            try:
+                services.location_coordinates_set(
+                    actor=actor,
+                    unlocode=location.unlocode,
+                    latitude=form.cleaned_data["latitude"],
+                    longitude=form.cleaned_data["longitude"],
+                )
+            except ValidationFailed as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Coordinates saved; a later UN/LOCODE load keeps them."))
+                return redirect("places:detail", unlocode=location.unlocode)
+        context = {"location": location, "form": form}
+        return render(request, "places/detail.html", context, status=422)
+    return render(request, "places/detail.html", {"location": location, "form": form})
 
 
 @login_required

@@ -102,6 +102,19 @@ def product_by_sku(*, actor: Actor, enterprise_id: int, skus: list[str]) -> dict
     return {product.sku: product for product in products}
 
 
+def product_choices(
+    *, actor: Actor, enterprise_id: int, current: Product | None = None, limit: int | None = None
+) -> list[Product]:
+    """The products a form's select offers, by SKU: the active ones of the enterprise the actor may read (the
+    first `limit`, all without one), and the one the record names now (`current`, read with the record) even when
+    it is inactive, past the limit or not readable on its own, so saving the form without touching it keeps it."""
+    products = Product.objects.for_actor(actor, "read").filter(enterprise_id=enterprise_id, active=True)
+    offered = list(products.order_by("sku", "pk")[:limit])
+    if current is None or any(product.pk == current.pk for product in offered):
+        return offered
+    return sorted([*offered, current], key=lambda product: (product.sku, product.pk))
+
+
 def classification_history(*, actor: Actor, product_id: int) -> QuerySet[ClassificationChange]:
     """The product's classification changes, newest first."""
     product = product_get(actor=actor, product_id=product_id)

@@ -34,6 +34,8 @@ _FORWARD = {
     Direction.EXPORT: [S.DRAFT, S.BOOKED, S.CLEARED, S.IN_TRANSIT, S.ARRIVED, S.DELIVERED, S.CLOSED],
 }
 _CANCELLABLE = {S.DRAFT, S.BOOKED, S.IN_TRANSIT, S.ARRIVED, S.CLEARED}
+#: Statuses after which a shipment no longer changes, nor takes new customs declarations.
+FINAL = frozenset({S.CLOSED, S.CANCELLED})
 
 
 def next_statuses(direction: str, status: str) -> list[ShipmentStatus]:

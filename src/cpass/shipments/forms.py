@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cpass.classification.widgets import HsCodeInput
+from cpass.core.numbers import plain
 from cpass.documents.models import Document, DocumentCategory
 from cpass.organizations.models import Enterprise
 from cpass.parties.models import Party
@@ -43,9 +45,15 @@ def _moment(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, required=False, widget=DateTimeInput())
 
 
-def _party_choices(parties: QuerySet[Party], *, several_owners: bool) -> list[tuple[Any, Any]]:
+def _marked(label: str, *, active: bool) -> str:
+    """A choice's label; a deactivated party or product (kept as the record's current value) says so."""
+    return label if active else _("%(name)s (inactive)") % {"name": label}
+
+
+def _party_choices(parties: Sequence[Party], *, several_owners: bool) -> list[tuple[Any, Any]]:
     def label(party: Party) -> str:
-        return f"{party.name_local} ({party.enterprise.name})" if several_owners else party.name_local
+        name = f"{party.name_local} ({party.enterprise.name})" if several_owners else party.name_local
+        return _marked(name, active=party.is_active)
 
     return _with_blank([(party.pk, label(party)) for party in parties])
 
@@ -68,7 +76,7 @@ class ShipmentFilterForm(forms.Form):
     enterprise = forms.TypedChoiceField(label=_("Owner enterprise"), required=False, coerce=int, empty_value=None)
     ordering = forms.ChoiceField(label=_("Order"), required=False, choices=ORDERING_CHOICES)
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], parties: QuerySet[Party], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], parties: Sequence[Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         several = len(enterprises) > 1
         self.fields["party"].choices = [("", _("All parties")), *_party_choices(parties, several_owners=several)[1:]]  # type: ignore[attr-defined]
@@ -114,7 +122,7 @@ class ShipmentForm(forms.Form):
     ata = _moment(_("ATA"))
 
     def __init__(
-        self, *args: Any, enterprises: QuerySet[Enterprise] | None, parties: QuerySet[Party], **kwargs: Any
+        self, *args: Any, enterprises: QuerySet[Enterprise] | None, parties: Sequence[Party], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         if enterprises is None:
@@ -153,9 +161,11 @@ class GoodsLineForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), required=False)
     origin_country = forms.ChoiceField(label=_("Country of origin"), required=False)
 
-    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, products: Sequence[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product_id"].choices = _with_blank([(p.pk, f"{p.sku} {p.name}") for p in products])  # type: ignore[attr-defined]
+        self.fields["product_id"].choices = _with_blank(  # type: ignore[attr-defined]
+            [(p.pk, _marked(f"{p.sku} {p.name}", active=p.active)) for p in products]
+        )
         self.fields["trade_unit"].choices = _with_blank(code_choices(Table.UNIT))  # type: ignore[attr-defined]
         self.fields["currency"].choices = _with_blank(code_choices(Table.CURRENCY))  # type: ignore[attr-defined]
         self.fields["origin_country"].choices = _with_blank(code_choices(Table.COUNTRY))  # type: ignore[attr-defined]
@@ -163,7 +173,17 @@ class GoodsLineForm(forms.Form):
             self.fields[name].widget.attrs["inputmode"] = "decimal"
 
 
+#: The container form's quantity input of a goods line is named this and the line's id.
+LOAD_QUANTITY = "load_quantity_"
+
+
+def load_quantity_field(line_id: int) -> str:
+    return f"{LOAD_QUANTITY}{line_id}"
+
+
 class ContainerForm(forms.Form):
+    """A container and the goods lines in it, each with the quantity it holds of the line."""
+
     number = forms.CharField(
         label=_("Container number"), max_length=15, help_text=_("ISO 6346, e.g. MSCU1234566."), required=False
     )
@@ -183,12 +203,43 @@ class ContainerForm(forms.Form):
         self.fields["goods_lines"].choices = [(line.pk, str(line)) for line in lines]  # type: ignore[attr-defined]
         if not lines:
             del self.fields["goods_lines"]
+        for line in lines:
+            self.fields[load_quantity_field(line.pk)] = forms.CharField(
+                label=_("Quantity of line %(number)s in this container") % {"number": line.line_number},
+                required=False,
+                max_length=30,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                help_text=(
+                    _("The line has %(quantity)s; leave empty for the whole line or when not known.")
+                    % {"quantity": plain(line.quantity)}
+                    if line.quantity is not None
+                    else _("Leave empty for the whole line or when not known.")
+                ),
+            )
+
+    def _ticked_lines(self) -> list[int]:
+        return list(self.cleaned_data.get("goods_lines", []))
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        """The values as the services take them: `loads` has each ticked goods line with the quantity typed next
+        to it (empty: the whole line, or not known); a quantity without its line ticked is not loaded."""
+        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith(LOAD_QUANTITY)}
         if "goods_lines" in data:
-            data["loads"] = [{"goods_line_id": pk} for pk in data.pop("goods_lines")]
+            data.pop("goods_lines")
+            data["loads"] = [
+                {"goods_line_id": pk, "quantity": self.cleaned_data.get(load_quantity_field(pk)) or None}
+                for pk in self._ticked_lines()
+            ]
         return data
+
+    def service_fields(self) -> dict[str, str]:
+        """The form field of each field a service error names (`loads[1].quantity` is the second ticked line's
+        quantity input)."""
+        fields = {"loads": "goods_lines"}
+        for index, pk in enumerate(self._ticked_lines()):
+            fields[f"loads[{index}].goods_line_id"] = "goods_lines"
+            fields[f"loads[{index}].quantity"] = load_quantity_field(pk)
+        return fields
 
 
 class MilestoneForm(forms.Form):

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cpass.customs.choices import GOODS_RELEASED, LODGED_NEXT_STEP, DeclarationStatus
 from cpass.customs.models import Declaration
 from cpass.documents.models import Document
 from cpass.documents.selectors import document_get
@@ -30,6 +32,7 @@ from cpass.products.models import Product
 from cpass.reference.tables import Table
 from cpass.shipments import selectors, validation
 from cpass.shipments.choices import (
+    FINAL,
     JOB_PREFIX,
     MANUAL_MILESTONE_KINDS,
     Direction,
@@ -104,7 +107,6 @@ _PARTY_FIELDS = ("consignor_id", "consignee_id", "notify_party_id")
 _MOMENTS = ("etd", "eta", "atd", "ata")
 #: What a shipment needs before it can be booked.
 _NEEDED_TO_BOOK = ("transport_mode", "port_of_loading", "port_of_discharge")
-_FINAL = {ShipmentStatus.CLOSED, ShipmentStatus.CANCELLED}
 NOTE_LIMIT = 500
 
 
@@ -114,12 +116,15 @@ def _unknown(fields: Mapping[str, Any], allowed: Sequence[str]) -> None:
         raise ValidationFailed.on(unknown[0], _("Unknown field."))
 
 
-def _party(actor: Actor, field: str, party_id: Any, enterprise_id: int) -> int | None:
-    return usable_party_id(actor=actor, field=field, party_id=party_id, enterprise_id=enterprise_id)
+def _party(actor: Actor, field: str, party_id: Any, enterprise_id: int, current: int | None) -> int | None:
+    return usable_party_id(actor=actor, field=field, party_id=party_id, enterprise_id=enterprise_id, current=current)
 
 
-def _shipment_values(actor: Actor, raw: Mapping[str, Any], *, enterprise_id: int) -> dict[str, Any]:
-    """Every given shipment field checked, all errors together; then the rules between fields."""
+def _shipment_values(
+    actor: Actor, raw: Mapping[str, Any], *, enterprise_id: int, shipment: Shipment | None = None
+) -> dict[str, Any]:
+    """Every given shipment field checked, all errors together; then the rules between fields. A party the
+    `shipment` being changed already names may stay, whatever its state now."""
     checks = Checks()
     today = timezone.localdate()
     values: dict[str, Any] = {}
@@ -127,7 +132,8 @@ def _shipment_values(actor: Actor, raw: Mapping[str, Any], *, enterprise_id: int
         if field in _TEXT_LIMITS:
             values[field] = checks.run(field, partial(validation.text, field, value, limit=_TEXT_LIMITS[field]), "")
         elif field in _PARTY_FIELDS:
-            values[field] = checks.run(field, partial(_party, actor, field, value, enterprise_id))
+            current = getattr(shipment, field) if shipment is not None else None
+            values[field] = checks.run(field, partial(_party, actor, field, value, enterprise_id, current))
         elif field in _MOMENTS:
             values[field] = checks.run(field, partial(validation.moment, field, value))
         elif field in ("port_of_loading", "port_of_discharge"):
@@ -233,7 +239,7 @@ def _locked(actor: Actor, shipment_id: int) -> Shipment:
 
 
 def _require_open(shipment: Shipment) -> None:
-    if shipment.status in _FINAL:
+    if shipment.status in FINAL:
         raise Conflict(
             _("The shipment is %(status)s and can no longer change.") % {"status": shipment.get_status_display()}
         )
@@ -270,7 +276,7 @@ def shipment_update(*, actor: Actor, shipment_id: int, **changes: Any) -> Shipme
     _unknown(changes, SHIPMENT_FIELDS)
     shipment = _locked(actor, shipment_id)
     _require_open(shipment)
-    values = _shipment_values(actor, changes, enterprise_id=shipment.enterprise_id)
+    values = _shipment_values(actor, changes, enterprise_id=shipment.enterprise_id, shipment=shipment)
     for field, value in values.items():
         setattr(shipment, field, value)
     _check_together(shipment)
@@ -291,7 +297,8 @@ def shipment_transition(
     """Move the shipment to `status` along its workflow, writing a status milestone.
 
     Departure (in transit) records the ATD and arrival the ATA when they are not set yet; booking
-    needs the transport mode and both ports; cancelling needs a reason in `note`.
+    needs the transport mode and both ports; cancelling needs a reason in `note` and no declaration with
+    customs; clearing needs the shipment's declarations released by customs.
     """
     shipment = _locked(actor, shipment_id)
     checks = Checks()
@@ -307,6 +314,10 @@ def shipment_transition(
             % {"current": shipment.get_status_display(), "choices": choices},
         )
     checks.raise_if_any()
+    if status == ShipmentStatus.CANCELLED:
+        _require_no_lodged_declarations(actor, shipment)
+    if status == ShipmentStatus.CLEARED:
+        _require_declarations_released(actor, shipment)
     if status == ShipmentStatus.BOOKED:
         for field in _NEEDED_TO_BOOK:
             if not getattr(shipment, field):
@@ -333,6 +344,66 @@ def shipment_transition(
         note=text,
     )
     return selectors.shipment_get(actor=actor, shipment_id=shipment.pk, action="write")
+
+
+def _may_read_declarations(actor: Actor, shipment: Shipment) -> bool:
+    return shipment.enterprise_id in actor.enterprise_ids_for("customs", "read")
+
+
+def _require_no_lodged_declarations(actor: Actor, shipment: Shipment) -> None:
+    """A shipment is not cancelled while customs has one of its declarations (submitted or later, not final):
+    that is withdrawn, cancelled or closed first. Only a person who may read the declarations is told which."""
+    lodged = list(
+        Declaration.objects.unscoped().filter(shipment=shipment, status__in=LODGED_NEXT_STEP).order_by("reference")
+    )
+    if not lodged:
+        return
+    if not _may_read_declarations(actor, shipment):
+        raise Conflict(
+            _("Customs has declarations of this shipment: whoever files them withdraws or cancels them first.")
+        )
+    named = "; ".join(
+        _("%(reference)s (%(status)s): %(step)s")
+        % {"reference": d.reference, "status": d.get_status_display(), "step": LODGED_NEXT_STEP[d.status]}
+        for d in lodged
+    )
+    raise Conflict(
+        _("Customs has declarations of this shipment; settle them before cancelling it: %(declarations)s.")
+        % {"declarations": named}
+    )
+
+
+def _require_declarations_released(actor: Actor, shipment: Shipment) -> None:
+    """A shipment is cleared once customs has released every declaration of its direction (the cancelled ones
+    aside), and it has at least one."""
+    declarations = list(
+        Declaration.objects.unscoped()
+        .filter(shipment=shipment, direction=shipment.direction)
+        .exclude(status=DeclarationStatus.CANCELLED)
+        .order_by("reference")
+    )
+    if not declarations:
+        raise Conflict(
+            _(
+                "The shipment has no customs declaration: prepare one and have customs release it before marking "
+                "the shipment cleared."
+            )
+        )
+    waiting = [d for d in declarations if d.status not in GOODS_RELEASED]
+    if not waiting:
+        return
+    if not _may_read_declarations(actor, shipment):
+        raise Conflict(_("Customs has not released every declaration of this shipment yet."))
+    named = ", ".join(
+        _("%(reference)s (%(status)s)") % {"reference": d.reference, "status": d.get_status_display()} for d in waiting
+    )
+    raise Conflict(
+        _(
+            "Customs has not released these declarations of the shipment yet: %(declarations)s. Mark the shipment "
+            "cleared once they are released (a declaration not needed is cancelled or withdrawn)."
+        )
+        % {"declarations": named}
+    )
 
 
 @transaction.atomic
@@ -455,12 +526,21 @@ def goods_line_add(*, actor: Actor, shipment_id: int, **fields: Any) -> GoodsLin
 
 @transaction.atomic
 def goods_line_update(*, actor: Actor, shipment_id: int, line_id: int, **changes: Any) -> GoodsLine:
+    """Change a goods line; its quantity cannot go below what the containers hold of it."""
     _unknown(changes, GOODS_FIELDS)
     shipment = _locked(actor, shipment_id)
     line = selectors.goods_line_get(actor=actor, shipment_id=shipment.pk, line_id=line_id, action="write")
     _require_open(shipment)
     current = {field: getattr(line, field) for field in GOODS_FIELDS}
     values = _goods_values(actor, shipment, changes, current)
+    quantity = values["quantity"]
+    loaded = _loaded(actor, shipment).get(line.pk) if quantity != line.quantity else None
+    if loaded is not None and quantity is not None and quantity < loaded:
+        raise ValidationFailed.on(
+            "quantity",
+            _("The containers hold %(loaded)s of this line: change what they hold first, or give at least that much.")
+            % {"loaded": _plain(loaded)},
+        )
     for field, value in values.items():
         setattr(line, field, value)
     line.save()
@@ -480,13 +560,26 @@ def goods_line_remove(*, actor: Actor, shipment_id: int, line_id: int) -> None:
 # -- containers ---------------------------------------------------------------------------------------
 
 
-def _loads(actor: Actor, shipment: Shipment, raw: Any) -> list[tuple[GoodsLine, Any]]:
-    """[{goods_line_id, quantity}, ...]: lines of this shipment, each once, quantities not negative."""
+def _loaded(actor: Actor, shipment: Shipment, *, besides: Container | None = None) -> dict[int, Decimal]:
+    """How much of each goods line the shipment's containers hold (those with a quantity), `besides` left out."""
+    loads = ContainerLoad.objects.for_actor(actor, "write").filter(container__shipment=shipment, quantity__isnull=False)
+    if besides is not None:
+        loads = loads.exclude(container=besides)
+    totals = loads.values("goods_line_id").annotate(total=Sum("quantity")).values_list("goods_line_id", "total")
+    return dict(totals)
+
+
+def _loads(
+    actor: Actor, shipment: Shipment, raw: Any, *, container: Container | None = None
+) -> list[tuple[GoodsLine, Any]]:
+    """[{goods_line_id, quantity}, ...]: lines of this shipment, each once, quantities not negative and, with
+    what the shipment's other containers hold of the line, not more than the line's quantity."""
     if raw is None:
         return []
     if not isinstance(raw, list | tuple):
         raise ValidationFailed.on("loads", _("Give a list of goods lines."))
     lines = {line.pk: line for line in GoodsLine.objects.for_actor(actor, "write").filter(shipment=shipment)}
+    elsewhere = _loaded(actor, shipment, besides=container)
     checks = Checks()
     result: list[tuple[GoodsLine, Any]] = []
     seen: set[int] = set()
@@ -511,10 +604,25 @@ def _loads(actor: Actor, shipment: Shipment, raw: Any) -> list[tuple[GoodsLine, 
             f"{field}.quantity",
             partial(validation.decimal, f"{field}.quantity", entry.get("quantity"), integer_digits=14),
         )
+        loaded = elsewhere.get(line_id, Decimal(0))
         if quantity is not None and line.quantity is not None and quantity > line.quantity:
             checks.add(
                 f"{field}.quantity",
                 _("More than the line's quantity (%(quantity)s).") % {"quantity": _plain(line.quantity)},
+            )
+        elif quantity is not None and line.quantity is not None and quantity + loaded > line.quantity:
+            checks.add(
+                f"{field}.quantity",
+                _(
+                    "Goods line %(number)s has %(quantity)s in all and other containers hold %(loaded)s of it: "
+                    "at most %(left)s more fits."
+                )
+                % {
+                    "number": line.line_number,
+                    "quantity": _plain(line.quantity),
+                    "loaded": _plain(loaded),
+                    "left": _plain(max(line.quantity - loaded, Decimal(0))),
+                },
             )
         result.append((line, quantity))
     checks.raise_if_any()
@@ -584,7 +692,7 @@ def container_update(*, actor: Actor, shipment_id: int, container_id: int, **cha
     _require_open(shipment)
     current = {field: getattr(container, field) for field in CONTAINER_FIELDS if field != "loads"}
     values = _container_values(shipment, {k: v for k, v in changes.items() if k != "loads"}, current)
-    loads = _loads(actor, shipment, changes["loads"]) if "loads" in changes else None
+    loads = _loads(actor, shipment, changes["loads"], container=container) if "loads" in changes else None
     for field, value in values.items():
         setattr(container, field, value)
     _save_container(container)

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cpass.core.actor import Actor
 from cpass.core.errors import ServiceError
 from cpass.core.forms import add_service_error
-from cpass.parties.models import Party
-from cpass.products.models import Product
+from cpass.core.numbers import plain
+from cpass.parties.selectors import party_choices
+from cpass.products.selectors import product_choices
 from cpass.shipments import selectors, services
 from cpass.shipments.choices import next_statuses
 from cpass.shipments.excel import XLSX_CONTENT_TYPE, export_filename, export_workbook
@@ -39,6 +40,7 @@ from cpass.shipments.forms import (
     ShipmentFilterForm,
     ShipmentForm,
     TransitionForm,
+    load_quantity_field,
 )
 from cpass.shipments.models import Shipment
 
@@ -52,15 +54,6 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
-
-
-def _parties(actor: Actor, enterprise_ids: list[int]) -> QuerySet[Party]:
-    return (
-        Party.objects.for_actor(actor, "read")
-        .filter(enterprise_id__in=enterprise_ids, is_active=True)
-        .select_related("enterprise")
-        .order_by("name_local")[:500]
-    )
 
 
 def _can_write(actor: Actor, shipment: Shipment) -> bool:
@@ -83,7 +76,7 @@ def _filter_query(query: QueryDict) -> str:
 def _filtered(actor: Actor, query: QueryDict) -> tuple[ShipmentFilterForm, QuerySet[Shipment] | None]:
     """The filter form and the shipments it selects; None with the errors on the form when a filter is refused."""
     enterprises = selectors.readable_enterprises(actor=actor)
-    parties = _parties(actor, [e.pk for e in enterprises])
+    parties = party_choices(actor=actor, enterprise_ids=[e.pk for e in enterprises])
     form = ShipmentFilterForm(query or None, enterprises=enterprises, parties=parties)
     if form.is_bound and not form.is_valid():
         return form, None
@@ -186,14 +179,21 @@ def _shipment_form(actor: Actor, data: Any, *, shipment: Shipment | None) -> Shi
         return ShipmentForm(
             data,
             enterprises=enterprises,
-            parties=_parties(actor, [e.pk for e in enterprises]),
+            parties=party_choices(actor=actor, enterprise_ids=[e.pk for e in enterprises]),
             initial={"enterprise_id": actor.enterprise_id},
         )
     initial = {name: getattr(shipment, name) for name in services.SHIPMENT_FIELDS}
     for name in ("etd", "eta", "atd", "ata"):
         if initial[name] is not None:
             initial[name] = timezone.localtime(initial[name])
-    return ShipmentForm(data, enterprises=None, parties=_parties(actor, [shipment.enterprise_id]), initial=initial)
+    # The parties the shipment names now stay among the choices even if deactivated or past the list's limit:
+    # a select without its value would send a blank and clear the party.
+    parties = party_choices(
+        actor=actor,
+        enterprise_ids=[shipment.enterprise_id],
+        current=[shipment.consignor, shipment.consignee, shipment.notify_party],
+    )
+    return ShipmentForm(data, enterprises=None, parties=parties, initial=initial)
 
 
 def _changed(form: forms.Form) -> dict[str, Any]:
@@ -418,10 +418,6 @@ def _panel(
     return render(request, "shipments/panel_page.html", {**context, "panel_template": template}, status=status)
 
 
-def _products(actor: Actor, shipment: Shipment) -> QuerySet[Product]:
-    return Product.objects.for_actor(actor, "read").filter(enterprise_id=shipment.enterprise_id, active=True)
-
-
 def _goods_form(
     request: HttpRequest, shipment_id: int, line_id: int | None
 ) -> tuple[Actor, Shipment, Any, GoodsLineForm]:
@@ -434,7 +430,10 @@ def _goods_form(
         initial = {name: getattr(line, name) for name in services.GOODS_FIELDS}
         initial = {k: ("" if v is None else v) for k, v in initial.items()}
     data = request.POST if request.method == "POST" else None
-    return actor, shipment, line, GoodsLineForm(data, products=_products(actor, shipment), initial=initial)
+    products = product_choices(
+        actor=actor, enterprise_id=shipment.enterprise_id, current=line.product if line is not None else None
+    )
+    return actor, shipment, line, GoodsLineForm(data, products=products, initial=initial)
 
 
 @login_required
@@ -506,6 +505,10 @@ def _container_form(
             "tare_kg": "" if container.tare_kg is None else container.tare_kg,
             "vgm_kg": "" if container.vgm_kg is None else container.vgm_kg,
             "goods_lines": [load.goods_line_id for load in container.loads.all()],
+            **{
+                load_quantity_field(load.goods_line_id): "" if load.quantity is None else plain(load.quantity)
+                for load in container.loads.all()
+            },
         }
     lines = list(selectors.goods_lines(actor=actor, shipment=shipment))
     data = request.POST if request.method == "POST" else None
@@ -521,7 +524,7 @@ def container_add(request: HttpRequest, shipment_id: int) -> HttpResponse:
         try:
             services.container_add(actor=actor, shipment_id=shipment.pk, **form.service_data())
         except ServiceError as exc:
-            add_service_error(form, exc)
+            add_service_error(form, exc, form.service_fields())
         else:
             saved = True
             messages.success(request, _("The container has been added."))
@@ -541,7 +544,7 @@ def container_edit(request: HttpRequest, shipment_id: int, container_id: int) ->
                 actor=actor, shipment_id=shipment.pk, container_id=container.pk, **form.service_data()
             )
         except ServiceError as exc:
-            add_service_error(form, exc)
+            add_service_error(form, exc, form.service_fields())
         else:
             saved = True
             messages.success(request, _("The container has been saved."))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from cpass.core.api import Pagination, scoped_actor
@@ -27,6 +27,7 @@ from cpass.customs.gateway.schemas import (
     CustomsConnectionIn,
     CustomsConnectionOut,
     GatewayOut,
+    GatewayReceiptDismissIn,
     GatewayReceiptIngestIn,
     GatewayReceiptOut,
     GatewaySubmissionOut,
@@ -88,6 +89,45 @@ def gateway_submission_list(request: HttpRequest, declaration_id: int) -> QueryS
     """The messages sent to customs for this declaration, newest first."""
     return selectors.declaration_submissions(
         actor=scoped_actor(request, "customs", "read"), declaration_id=declaration_id
+    )
+
+
+@router.post(
+    "/declarations/{int:declaration_id}/submissions/resend",
+    response={202: None},
+    summary="Send a submitted declaration again after its gateway could not be reached",
+)
+@idempotent
+def gateway_submission_resend(request: HttpRequest, declaration_id: int) -> Status[None]:
+    """The same message under the same id, in the background (202); follow it in `…/submissions`. 409 when the
+    declaration is not submitted or its message has already reached the gateway."""
+    services.declaration_resend(actor=scoped_actor(request, "customs", "write"), declaration_id=declaration_id)
+    return Status(202, None)
+
+
+@router.get("/receipts/quarantine", response=list[GatewayReceiptOut], summary="Quarantined receipts (platform staff)")
+@paginate(Pagination)
+def gateway_quarantine_list(request: HttpRequest) -> QuerySet[GatewayReceipt]:
+    """Receipts that could not be applied (no declaration matched, unknown code, a step the status does not
+    allow…), newest first, with why (`state_reason`)."""
+    return selectors.quarantined_receipts(actor=scoped_actor(request, "customs", "write"))
+
+
+@router.post(
+    "/receipts/{int:receipt_id}/reapply", response=GatewayReceiptOut, summary="Apply a quarantined receipt again"
+)
+@idempotent
+def gateway_receipt_reapply(request: HttpRequest, receipt_id: int) -> GatewayReceipt:
+    """All or nothing: when it still cannot apply, nothing changes and the 409 says why."""
+    return services.receipt_reapply(actor=scoped_actor(request, "customs", "write"), receipt_id=receipt_id)
+
+
+@router.post("/receipts/{int:receipt_id}/dismiss", response=GatewayReceiptOut, summary="Dismiss a quarantined receipt")
+@idempotent
+def gateway_receipt_dismiss(request: HttpRequest, receipt_id: int, payload: GatewayReceiptDismissIn) -> GatewayReceipt:
+    """The receipt will never apply; the reason is kept with who decided."""
+    return services.receipt_dismiss(
+        actor=scoped_actor(request, "customs", "write"), receipt_id=receipt_id, reason=payload.reason
     )
 
 

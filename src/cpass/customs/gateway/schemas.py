@@ -22,6 +22,10 @@ class GatewayReceiptIngestIn(InputSchema):
     payload: str = Field(..., min_length=1, max_length=500_000, description="The receipt exactly as received.")
 
 
+class GatewayReceiptDismissIn(InputSchema):
+    reason: str = Field(..., max_length=400, description="Why the receipt will never apply (kept with who decided).")
+
+
 class GatewayReceiptOut(Schema):
     id: int | None = Field(None, description="None for a receipt delivered again (state duplicate, not stored).")
     gateway: str

@@ -50,6 +50,7 @@ from cpass.customs.models import (
     GatewayReceipt,
     GatewaySubmission,
 )
+from cpass.customs.selectors import declaration_get
 from cpass.customs.services import apply_customs_transition
 from cpass.shipments.models import Container, ContainerLoad
 
@@ -142,6 +143,39 @@ def declaration_send(*, declaration_id: int) -> tuple[GatewaySubmission, FollowU
             )
     submission.refresh_from_db()
     return submission, (gateway.after_sent(submission) if marked else None)
+
+
+def declaration_resendable(declaration: Declaration) -> bool:
+    """Whether a submitted declaration's message of this round has not reached the gateway (the background send
+    gave up after its retries, or never ran), so a person may send it again."""
+    if declaration.status != DeclarationStatus.SUBMITTED:
+        return False
+    return not (
+        GatewaySubmission.objects.unscoped()
+        .filter(declaration=declaration, message_id=message_id_for(declaration), sent_at__isnull=False)
+        .exists()
+    )
+
+
+@transaction.atomic
+def declaration_resend(*, actor: Actor, declaration_id: int) -> Declaration:
+    """Send a submitted declaration again when its gateway could not be reached: the same message under the same
+    id (customs never receives two declarations), in the background once this commits. Writers of the
+    declaration; a message already sent is not sent again (customs' receipts follow it)."""
+    declaration_get(actor=actor, declaration_id=declaration_id, action="write")
+    declaration = Declaration.objects.for_actor(actor, "write").select_for_update().get(pk=declaration_id)
+    if declaration.status != DeclarationStatus.SUBMITTED:
+        raise Conflict(
+            _("Only a submitted declaration is sent again; this one is %(status)s.")
+            % {"status": declaration.get_status_display()}
+        )
+    if not declaration_resendable(declaration):
+        raise Conflict(_("Its message has reached the gateway; customs' receipts will follow."))
+    from cpass.customs.gateway.tasks import declaration_send_task
+
+    declaration_pk = declaration.pk
+    transaction.on_commit(lambda: declaration_send_task(declaration_pk))
+    return declaration
 
 
 # -- receipts ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ app_name = "customs-gateway"
 
 urlpatterns = [
     path("connection/", views.connection, name="connection"),
+    path("declarations/<int:declaration_id>/resend/", views.declaration_resend, name="resend"),
     path("receipts/quarantine/", views.quarantine_list, name="quarantine"),
     path("receipts/quarantine/<int:receipt_id>/", views.quarantine_detail, name="quarantine-detail"),
     path("receipts/quarantine/<int:receipt_id>/apply/", views.quarantine_reapply, name="quarantine-reapply"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -66,6 +67,22 @@ def connection(request: HttpRequest) -> HttpResponse:
         status = 422
     context = {"setting": setting, "form": form}
     return render(request, "customs/gateway/connection.html", context, status=status)
+
+
+@login_required
+@require_POST
+def declaration_resend(request: HttpRequest, declaration_id: int) -> HttpResponse:
+    """“Send again” on a declaration's gateway tab: the same message, in the background."""
+    url = reverse("customs:declaration_detail", args=[declaration_id]) + "?tab=gateway"
+    try:
+        services.declaration_resend(actor=_actor(request), declaration_id=declaration_id)
+    except ServiceError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("The declaration is being sent again."))
+    return redirect(url)
 
 
 @login_required

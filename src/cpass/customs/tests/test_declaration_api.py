@@ -398,6 +398,25 @@ def test_the_calculation_traces_every_figure_and_names_a_missing_input(login, ow
     assert list(problems(missing)) == ["items[2].currency"]
 
 
+def test_the_calculation_names_a_charge_by_the_field_patch_takes(login, owner, enterprise, demo):
+    client = login(owner)
+    declaration = DeclarationFactory.create(
+        enterprise=enterprise,
+        transaction_terms="3",
+        declaration_date=dt.date(2026, 3, 4),
+        freight_mode="total",
+        freight_value=Decimal("960"),
+        freight_currency="CHF",
+    )
+    DeclarationItemFactory.create(enterprise=enterprise, declaration=declaration, item_number=1)
+    url = f"{BASE}/{declaration.pk}/calculation"
+    unrated = client.get(url)
+    assert unrated.status_code == 422
+    assert list(problems(unrated)) == ["freight_currency"]
+    assert call(client, "patch", f"{BASE}/{declaration.pk}", {"freight_currency": "EUR"}).status_code == 200
+    assert client.get(url).status_code == 200
+
+
 def test_the_validation_report_in_the_request_language(login, owner, enterprise, demo):
     pytest.importorskip("cpass.customs.rules")
     client = login(owner)

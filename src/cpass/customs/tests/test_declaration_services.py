@@ -1,22 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cpass.customs import selectors, services
 from cpass.customs.choices import DeclarationStatus, EventKind
 from cpass.customs.models import Declaration, DeclarationEvent, DeclarationItem, GatewayReceipt
+from cpass.customs.rules.engine import ValidationReport
 from cpass.customs.tests.factories import DeclarationFactory, DeclarationItemFactory, GatewayReceiptFactory
+from cpass.organizations.selectors import actor_for
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory, PartnerGrantFactory
 from cpass.parties.tests.factories import PartyFactory
 from cpass.places.models import Location
 from cpass.products.tests.factories import ProductFactory
+from cpass.shipments import services as shipment_services
 from cpass.shipments.choices import MilestoneKind
-from cpass.shipments.models import Container, Milestone
+from cpass.shipments.models import Container, Milestone, Shipment
 from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -343,10 +349,115 @@ def test_an_agreement_rate_applies_to_a_declared_item_only_with_its_certificate_
 
 
 def test_a_shipment_with_declarations_cannot_be_deleted(actor, enterprise):
-    from cpass.shipments import services as shipment_services
-
     declaration = DeclarationFactory.create(enterprise=enterprise)
     with pytest.raises(Conflict, match="customs declarations"):
         shipment_services.shipment_delete(actor=actor, shipment_id=declaration.shipment_id)
     services.declaration_delete(actor=actor, declaration_id=declaration.pk)
     shipment_services.shipment_delete(actor=actor, shipment_id=declaration.shipment_id)
+
+
+def test_a_cancelled_or_closed_shipment_takes_no_new_declaration(actor, shipment, enterprise, rules_pass):
+    GoodsLineFactory.create(enterprise=enterprise, shipment=shipment, line_number=1, hs_code=PUMP)
+    draft = DeclarationFactory.create(enterprise=enterprise, shipment=shipment)
+    validated = DeclarationFactory.create(enterprise=enterprise, shipment=shipment, status=DeclarationStatus.VALIDATED)
+    for status, label in (("cancelled", "Cancelled"), ("closed", "Closed")):
+        Shipment.objects.unscoped().filter(pk=shipment.pk).update(status=status)
+        refusal = (
+            f"Shipment {shipment.job_number} is {label}: no declaration of it can be prepared or submitted any more."
+        )
+        with pytest.raises(Conflict) as exc:
+            services.declaration_create(actor=actor, shipment_id=shipment.pk)
+        assert str(exc.value.detail) == refusal
+        with pytest.raises(Conflict, match=refusal):
+            services.declaration_continuation(actor=actor, declaration=draft)
+        with pytest.raises(Conflict, match=refusal):
+            services.declaration_transition(actor=actor, declaration_id=validated.pk, transition="submit")
+    assert Declaration.objects.unscoped().filter(shipment=shipment).count() == 2
+    assert Declaration.objects.unscoped().get(pk=validated.pk).status == DeclarationStatus.VALIDATED
+    Shipment.objects.unscoped().filter(pk=shipment.pk).update(status="arrived")
+    services.declaration_create(actor=actor, shipment_id=shipment.pk)
+    services.declaration_continuation(actor=actor, declaration=draft)
+    submitted = services.declaration_transition(actor=actor, declaration_id=validated.pk, transition="submit")
+    assert (submitted.status, Declaration.objects.unscoped().filter(shipment=shipment).count()) == ("submitted", 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shipment_cancelled_while_its_declaration_is_submitted_waits_and_is_refused(enterprise, owner, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; the row lock matters on PostgreSQL")
+    shipment = ShipmentFactory.create(enterprise=enterprise, status="arrived")
+    declaration = DeclarationFactory.create(
+        enterprise=enterprise, shipment=shipment, status=DeclarationStatus.VALIDATED
+    )
+    submitting = threading.Event()
+
+    def slow_report(declaration: Declaration, on: dt.date | None = None) -> ValidationReport:
+        submitting.set()  # the submission holds the declaration's and the shipment's rows now
+        time.sleep(0.5)
+        return ValidationReport()
+
+    monkeypatch.setattr("cpass.customs.services.validate_declaration", slow_report)
+    monkeypatch.setattr("cpass.customs.gateway.tasks.declaration_send_task", lambda declaration_id: None)
+    outcomes: dict[str, object] = {}
+
+    def submit() -> None:
+        try:
+            actor = actor_for(user=owner, enterprise_id=enterprise.pk)
+            outcomes["submit"] = services.declaration_transition(
+                actor=actor, declaration_id=declaration.pk, transition="submit"
+            ).status
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcomes["submit"] = exc
+        finally:
+            connection.close()
+
+    def cancel() -> None:
+        submitting.wait(5)
+        try:
+            actor = actor_for(user=owner, enterprise_id=enterprise.pk)
+            outcomes["cancel"] = shipment_services.shipment_transition(
+                actor=actor, shipment_id=shipment.pk, status="cancelled", note="Order withdrawn"
+            ).status
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcomes["cancel"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit), threading.Thread(target=cancel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes["submit"] == DeclarationStatus.SUBMITTED
+    assert isinstance(outcomes["cancel"], Conflict), outcomes["cancel"]
+    assert Shipment.objects.unscoped().get(pk=shipment.pk).status == "arrived"
+
+
+def test_the_calculation_of_a_declaration_names_its_charge_fields(actor, enterprise, demo):
+    declaration = DeclarationFactory.create(
+        enterprise=enterprise, transaction_terms="3", declaration_date=dt.date(2026, 3, 2)
+    )
+    DeclarationItemFactory.create(enterprise=enterprise, declaration=declaration, item_number=1)
+
+    def refusal(**charge: object) -> dict[str, list[str]]:
+        Declaration.objects.unscoped().filter(pk=declaration.pk).update(**charge)
+        with pytest.raises(ValidationFailed) as exc:
+            selectors.declaration_calculation(actor=actor, declaration_id=declaration.pk)
+        return errors(exc)
+
+    # FOB: the freight is needed, and the declaration gives it for all its items.
+    assert refusal() == {
+        "freight_value": ["FOB prices exclude freight: give the freight (a rate, per unit or a total)."]
+    }
+    assert refusal(freight_mode="total", freight_value=Decimal("960.125"), freight_currency="EUR") == {
+        "freight_value": ["A declaration total is apportioned to the fen: use 2 decimals."]
+    }
+    unrated = refusal(freight_value=Decimal("960"), freight_currency="CHF")
+    assert list(unrated) == ["freight_currency"]
+    assert unrated["freight_currency"][0].startswith("No CHF→CNY rate for 2026-03-02")
+    assert refusal(freight_currency="EUR", insurance_mode="total", insurance_value=50, insurance_currency="QQQ") == {
+        "insurance_currency": ["“QQQ” is not an ISO 4217 currency code."]
+    }
+    Declaration.objects.unscoped().filter(pk=declaration.pk).update(insurance_currency="EUR")
+    result = selectors.declaration_calculation(actor=actor, declaration_id=declaration.pk)
+    assert [figure.key for figure in result.items[0].figures][:3] == ["goods", "freight", "insurance"]

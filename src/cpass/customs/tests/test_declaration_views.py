@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from cpass.core.testing import form_values
 from cpass.customs.choices import DeclarationStatus
 from cpass.customs.models import Declaration, DeclarationDocument, DeclarationEvent, DeclarationItem
 from cpass.customs.tests.factories import (
@@ -20,7 +21,9 @@ from cpass.customs.tests.factories import (
     DeclarationItemFactory,
 )
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
+from cpass.parties import selectors as party_selectors
 from cpass.parties.tests.factories import PartyFactory
+from cpass.products.tests.factories import ProductFactory
 from cpass.products.validation import ProductRules
 from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
 
@@ -254,6 +257,56 @@ def test_inline_checks_run_the_field_checks_and_the_rules_without_saving(login, 
     assert (stored.trade_mode, stored.imo_number) == ("0110", "")
     zh = text(client.post(url, header_data(declaration, trade_mode=""), **HTMX, **ZH))
     assert "CUS-HDR-001" in checks_of(zh, "trade_mode")
+
+
+def test_editing_the_header_keeps_a_deactivated_party_and_one_past_the_lists_limit(
+    login, owner, enterprise, declaration, monkeypatch
+):
+    monkeypatch.setattr(party_selectors, "CHOICE_LIMIT", 1)  # the list holds "Aachen Spedition" only
+    PartyFactory.create(enterprise=enterprise, name_local="Aachen Spedition")
+    declarant = PartyFactory.create(enterprise=enterprise, name_local="Zhongmao Customs Brokerage")
+    Declaration.objects.unscoped().filter(pk=declaration.pk).update(declarant=declarant)
+    trader = declaration.domestic_trader
+    trader.is_active = False
+    trader.save()
+    client = login(owner)
+    url = reverse("customs:declaration_edit", args=[declaration.pk])
+    page = text(client.get(url))
+    assert (
+        f'<option value="{trader.pk}" selected>上海东方贸易有限公司 (inactive)</option>' in page,
+        f'<option value="{declarant.pk}" selected>Zhongmao Customs Brokerage</option>' in page,
+    ) == (True, True)
+    data = {**form_values(page, action=url), "voyage": ["NEW1"]}
+    assert client.post(url, data).status_code == 302
+    stored = Declaration.objects.unscoped().get(pk=declaration.pk)
+    assert (stored.voyage, stored.domestic_trader_id, stored.consumer_producer_id, stored.declarant_id) == (
+        "NEW1",
+        trader.pk,
+        trader.pk,
+        declarant.pk,
+    )
+    # Kept, it is no field error; the rules still say it must be replaced before submission.
+    checks = text(client.post(reverse("customs:declaration_check", args=[declaration.pk]), data, **HTMX))
+    assert ("CUS-PTY-005" in checks_of(checks, "domestic_trader_id"), "is deactivated." in checks) == (True, False)
+    # Chosen anew for another party, it is refused.
+    refused = client.post(url, {**data, "overseas_trader_id": [str(trader.pk)]})
+    assert refused.status_code == 422
+    assert "“上海东方贸易有限公司” is deactivated." in text(refused)
+    assert Declaration.objects.unscoped().get(pk=declaration.pk).overseas_trader_id is None
+
+
+def test_editing_an_item_keeps_its_inactive_product(login, owner, enterprise, declaration, demo):
+    product = ProductFactory.create(enterprise=enterprise, sku="PUMP-OLD", name_en="Old gear pump", active=False)
+    item = DeclarationItem.objects.unscoped().get(declaration=declaration)
+    DeclarationItem.objects.unscoped().filter(pk=item.pk).update(product=product)
+    client = login(owner)
+    url = reverse("customs:item_edit", args=[declaration.pk, item.pk])
+    page = text(client.get(url))
+    assert "PUMP-OLD Old gear pump (inactive)</option>" in page
+    data = {**form_values(page, action=url), "name": ["液压齿轮泵"]}
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert (item.name, item.product_id) == ("液压齿轮泵", product.pk)
 
 
 def test_items_are_added_edited_and_removed_with_their_elements(login, owner, declaration, demo):

@@ -62,7 +62,8 @@ def test_demo_declarations_in_every_state_through_receipts_once(
         d.shipment.customer_reference: d
         for d in Declaration.objects.unscoped().filter(enterprise=enterprise).select_related("shipment")
     }
-    assert sorted(d.status for d in declarations.values()) == sorted(DeclarationStatus.values)
+    # Every status once, and the export that left released too.
+    assert sorted(d.status for d in declarations.values()) == sorted([*DeclarationStatus.values, "released"])
 
     returned = declarations["DEMO-PO-2026-0533"]
     assert returned.status == DeclarationStatus.RETURNED
@@ -94,13 +95,21 @@ def test_demo_declarations_in_every_state_through_receipts_once(
     assert set(receipts.values_list("gateway", "message_format", "state").distinct()) == {
         ("sandbox", "sw_xml", ReceiptState.APPLIED)
     }
-    assert receipts.count() == 22  # 1 + 2 + 2 + 3 + 3 + 3 + 4 + 4, by state from submitted to closed
-    assert GatewaySubmission.objects.unscoped().filter(enterprise=enterprise).count() == 8
+    assert receipts.count() == 25  # 1 + 2 + 2 + 3 + 3 + 3 + 4 + 4, by state from submitted to closed; + 3 export
+    assert GatewaySubmission.objects.unscoped().filter(enterprise=enterprise).count() == 9
     # The Ethiopian coffee came with its certificate of origin: the least-developed-country rate, not MFN 8%.
     coffee = selectors.declaration_calculation(actor=actor, declaration_id=declarations["DEMO-PO-2026-0548"].pk)
     duty = next(figure for figure in coffee.items[0].figures if figure.key == "import_duty")
     assert (coffee.items[0].duty, duty.rate) == (0, "0%")
     assert DeclarationDocument.objects.unscoped().filter(declaration__enterprise=enterprise).count() == 3
+    # The shipments' steps that wait for customs came after their declarations: the export was cleared once
+    # released and left; the merged order was cancelled once its declaration was.
+    export = declarations["DEMO-SO-2026-0977"]
+    statuses = Milestone.objects.unscoped().filter(shipment=export.shipment, kind="status").order_by("occurred_at")
+    assert list(statuses.values_list("status", flat=True)) == ["booked", "draft", "cleared", "in_transit"]
+    assert statuses.get(status="cleared").occurred_at >= export.released_at
+    merged = declarations["DEMO-PO-2026-0390"]
+    assert (merged.status, merged.shipment.status) == (DeclarationStatus.CANCELLED, "cancelled")
     # What was validated is still valid; the early draft is not yet.
     assert not validate_declaration(declarations["DEMO-SO-2026-1003"]).has_errors
     assert validate_declaration(declarations["DEMO-PO-2026-0455"]).has_errors

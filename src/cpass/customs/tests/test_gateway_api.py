@@ -135,3 +135,76 @@ def test_the_quarantine_pages_list_show_apply_and_dismiss(staff, owner, login, e
     assert dismissed.status_code == 302
     other.refresh_from_db()
     assert other.reason_params["reason"] == "sent by mistake"
+
+
+def test_a_message_that_never_reached_the_gateway_is_sent_again(
+    owner, enterprise, login, monkeypatch, rules_pass, django_capture_on_commit_callbacks
+):
+    from cpass.customs.gateway.base import GatewayError
+    from cpass.customs.gateway.sandbox import SandboxGateway
+    from cpass.customs.gateway.services import declaration_send
+    from cpass.customs.models import GatewaySubmission
+
+    declaration = submitted(enterprise=enterprise)
+    GatewaySubmission.objects.unscoped().filter(declaration=declaration).delete()
+    real_send = SandboxGateway.send
+
+    def unreachable(self, message, *, submission_id):  # the transport fails, as a real gateway's can
+        raise GatewayError("connection refused")
+
+    monkeypatch.setattr(SandboxGateway, "send", unreachable)
+    with pytest.raises(GatewayError):
+        declaration_send(declaration_id=declaration.pk)
+    failed = GatewaySubmission.objects.unscoped().get(declaration=declaration)
+    assert (failed.sent_at, failed.error) == (None, "connection refused")
+
+    browser = login(owner)
+    tab = browser.get(f"/customs/declarations/{declaration.pk}/?tab=gateway").content.decode()
+    assert 'data-testid="resend"' in tab
+    monkeypatch.setattr(SandboxGateway, "send", real_send)
+    reader = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=['customs:read'])}")
+    url = f"/test-api/customs/gateway/declarations/{declaration.pk}/submissions/resend"
+    assert reader.post(url).status_code == 403
+    writer = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=['customs:write'])}")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert writer.post(url).status_code == 202
+    sent = GatewaySubmission.objects.unscoped().get(declaration=declaration)
+    assert (sent.pk, sent.payload, sent.error) == (failed.pk, failed.payload, "")  # the same message, once
+    assert sent.sent_at is not None
+    again = writer.post(url)
+    assert (again.status_code, again.json()["detail"]) == (
+        409,
+        "Its message has reached the gateway; customs' receipts will follow.",
+    )
+    assert (
+        'data-testid="resend"'
+        not in browser.get(f"/customs/declarations/{declaration.pk}/?tab=gateway").content.decode()
+    )
+    refused = browser.post(f"/test-gateway/declarations/{declaration.pk}/resend/")
+    assert refused.status_code == 302
+
+
+def test_staff_handle_the_quarantine_through_the_api(staff, owner, enterprise):
+    from cpass.customs.gateway.services import receipt_ingest
+
+    orphan = receipt_ingest(gateway="sandbox", message_format="sw_xml", payload=sw("L", 2, client="CP-LATER"))
+    base = "/test-api/customs/gateway/receipts"
+    member = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=['customs:write'])}")
+    assert member.get(f"{base}/quarantine").status_code == 403
+    assert member.post(f"{base}/{orphan.pk}/reapply").status_code == 404
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(staff, enterprise, scopes=['customs:write'])}")
+    listed = client.get(f"{base}/quarantine", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["items"]
+    assert [(r["id"], r["state_reason_code"], r["state_reason"]) for r in listed] == [
+        (orphan.pk, "no_declaration", "没有与 CP-LATER 对应的报关单。")
+    ]
+    still = client.post(f"{base}/{orphan.pk}/reapply")
+    assert (still.status_code, still.json()["detail"]) == (409, "Still no declaration matches CP-LATER.")
+    blank = client.post(f"{base}/{orphan.pk}/dismiss", {"reason": " "}, content_type="application/json")
+    assert blank.status_code == 422
+    dismissed = client.post(f"{base}/{orphan.pk}/dismiss", {"reason": "test message"}, content_type="application/json")
+    assert (dismissed.status_code, dismissed.json()["state"], dismissed.json()["state_reason_code"]) == (
+        200,
+        "dismissed",
+        "dismissed",
+    )
+    assert client.get(f"{base}/quarantine").json()["items"] == []

@@ -180,3 +180,17 @@ def test_match_list_query_count_does_not_grow(login, enterprise, owner, django_a
         ScreeningMatchFactory.create(enterprise=enterprise, decided_by=owner, status="confirmed", reason="Same.")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"{BASE}/matches").json()["count"] == 9
+
+
+def test_rescreen_screens_against_the_lists_as_they_stand_now(login, enterprise, make_member):
+    user = make_member(enterprise, "operator").user
+    client = login(user)
+    party = send(client, "post", BASE, {**HAMBURG, "name_local": "Red Falcon General Trading FZE", "country": "ARE"})
+    party_id = party.json()["id"]
+    assert party.json()["screening_status"] == "clear"  # no list yet
+    load_demo_like_list()  # loaded without its after-load rescreen (that runs in the background)
+    rescreened = send(client, "post", f"{BASE}/{party_id}/rescreen", {})
+    assert (rescreened.status_code, rescreened.json()["screening_status"]) == (200, "review")
+    assert client.get(f"{BASE}/{party_id}/matches").json()["count"] == 1
+    viewer = login(make_member(enterprise, "viewer").user)
+    assert send(viewer, "post", f"{BASE}/{party_id}/rescreen", {}).status_code == 403

@@ -153,6 +153,37 @@ def test_party_require_usable_explains_why_a_party_cannot_be_used(actor, enterpr
         selectors.party_require_usable(actor=actor, party_id=foreign.pk)
 
 
+def test_party_choices_offer_active_parties_and_keep_the_current_ones(actor, enterprise, monkeypatch):
+    monkeypatch.setattr(selectors, "CHOICE_LIMIT", 2)
+    for name in ("Alpha Co", "Bravo Co", "Charlie Co"):
+        PartyFactory.create(enterprise=enterprise, name_local=name)
+    gone = PartyFactory.create(enterprise=enterprise, name_local="Bygone Co", is_active=False)
+    PartyFactory.create(name_local="Aardvark Foreign Co")
+    assert names(selectors.party_choices(actor=actor, enterprise_ids=[enterprise.pk])) == ["Alpha Co", "Bravo Co"]
+    charlie = selectors.party_list(actor=actor, q="Charlie").get()
+    kept = selectors.party_choices(actor=actor, enterprise_ids=[enterprise.pk], current=[gone, None, charlie, gone])
+    assert names(kept) == ["Alpha Co", "Bravo Co", "Bygone Co", "Charlie Co"]
+    assert "Bygone Co" not in names(selectors.party_choices(actor=actor, enterprise_ids=[enterprise.pk]))
+
+
+def test_usable_party_id_keeps_the_current_party_but_refuses_it_as_a_new_choice(actor, enterprise):
+    gone = PartyFactory.create(enterprise=enterprise, name_local="Gone Co", is_active=False)
+    assert (
+        selectors.usable_party_id(
+            actor=actor, field="consignor_id", party_id=str(gone.pk), enterprise_id=enterprise.pk, current=gone.pk
+        )
+        == gone.pk
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        selectors.usable_party_id(actor=actor, field="consignee_id", party_id=gone.pk, enterprise_id=enterprise.pk)
+    assert refused.value.errors == {"consignee_id": ["“Gone Co” is deactivated."]}
+    with pytest.raises(ValidationFailed) as bad:
+        selectors.usable_party_id(
+            actor=actor, field="consignee_id", party_id="x", enterprise_id=enterprise.pk, current=gone.pk
+        )
+    assert bad.value.errors == {"consignee_id": ["No such party, or you have no access to it."]}
+
+
 def test_match_list_and_get(actor, enterprise, make_member, make_actor):
     party = PartyFactory.create(enterprise=enterprise)
     low = ScreeningMatchFactory.create(enterprise=enterprise, party=party, score="89.0")

@@ -89,3 +89,29 @@ def test_loading_locations_is_for_platform_staff_only(login, owner, make_member,
     accepted = upload(login(staff))
     assert accepted.status_code == 202
     assert ImportJob.objects.get().kind == "locode"
+
+
+def test_staff_correct_coordinates_in_the_api_and_on_the_page(login, owner, places):
+    from cpass.accounts.tests.factories import UserFactory
+    from cpass.audit.models import ObjectChange
+
+    url = f"{BASE}/CNSHB/coordinates"
+    body = {"latitude": "31.405", "longitude": "121.489"}
+    assert login(owner).put(url, body, content_type="application/json").status_code == 403
+    staff = login(UserFactory.create(is_staff=True))
+    saved = staff.put(url, body, content_type="application/json")
+    assert saved.status_code == 200
+    assert (saved.json()["latitude"], saved.json()["coordinates_source"]) == ("31.405000", "corrected")
+    assert ObjectChange.objects.filter(object_repr__startswith="CNSHB", action="update").exists()
+    for bad, field in (({"latitude": "95"}, "latitude"), ({"longitude": None}, "longitude")):
+        response = staff.put(url, {**body, **bad}, content_type="application/json")
+        assert (response.status_code, fields(response)) == (422, [field]), bad
+    page = staff.get("/places/CNSHB/")
+    assert 'data-testid="coordinates-form"' in page.content.decode()
+    assert 'data-testid="coordinates-form"' not in login(owner).get("/places/CNSHB/").content.decode()
+    wrong = staff.post("/places/CNSHB/", {"latitude": "north", "longitude": "121"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert wrong.status_code == 422
+    assert "不是数字" in wrong.content.decode()
+    cleared = staff.post("/places/CNSHB/", {"latitude": "", "longitude": ""})
+    assert cleared.status_code == 302
+    assert login(owner).post("/places/CNSHB/", {"latitude": "1", "longitude": "1"}).status_code == 403

@@ -215,6 +215,24 @@ def test_geocoded_coordinates_far_from_their_region_are_suspect_and_cleared_when
     assert Location.objects.get(unlocode="CNSZX").coordinates_source == "geocoded"
 
 
+def test_a_reload_keeps_coordinates_staff_corrected():
+    kashgar = locode_row("CNSZX", "Shenzhen Apt", subdivision="GD", lat="37.75", lon="75.23", geocoded="true")
+    load_places(kashgar)
+    Location.objects.filter(unlocode="CNSZX").update(
+        latitude=Decimal("22.639258"), longitude=Decimal("113.810664"), coordinates_source="corrected"
+    )
+    renamed = locode_row("CNSZX", "Shenzhen Bao'an Apt", subdivision="GD", lat="37.75", lon="75.23", geocoded="true")
+    assert load_locode(locode_csv(renamed)).written == 1  # the name changes…
+    stored = Location.objects.get(unlocode="CNSZX")
+    assert (stored.name, stored.latitude, stored.longitude, stored.coordinates_source) == (
+        "Shenzhen Bao'an Apt",
+        Decimal("22.639258"),
+        Decimal("113.810664"),
+        "corrected",  # …the correction stays
+    )
+    assert load_locode(locode_csv(renamed)).written == 0
+
+
 def test_command_loads_a_file(tmp_path):
     path = tmp_path / "ports.csv"
     path.write_bytes(locode_csv(locode_row("NLRTM", "Rotterdam", lat="51.9", lon="4.5")))

@@ -107,6 +107,16 @@ def test_get_foreign_is_not_found_and_read_only_is_forbidden(  # type: ignore[no
         selectors.product_get(actor=viewer, product_id=own.pk, action="write")
 
 
+def test_choices_offer_active_products_and_keep_the_current_one(catalogue, owner_actor, enterprise):  # type: ignore[no-untyped-def]
+    offered = selectors.product_choices(actor=owner_actor, enterprise_id=enterprise.pk)
+    assert _skus(offered) == ["A-1", "B-2"]
+    inactive = next(p for p in selectors.product_list(actor=owner_actor, active=False))
+    kept = selectors.product_choices(actor=owner_actor, enterprise_id=enterprise.pk, current=inactive, limit=1)
+    assert _skus(kept) == ["A-1", "C-3"]
+    listed = selectors.product_choices(actor=owner_actor, enterprise_id=enterprise.pk, current=offered[0])
+    assert _skus(listed) == ["A-1", "B-2"]
+
+
 def test_classification_history_newest_first(enterprise, other_enterprise, owner_actor):  # type: ignore[no-untyped-def]
     product = ProductFactory.create(enterprise=enterprise, hs_code=PUMP_2)
     ClassificationChangeFactory.create(enterprise=enterprise, product=product, new_code=PUMP)

@@ -37,9 +37,8 @@ def test_demo_shipments_load_in_several_states_once(actor, enterprise, make_memb
     assert load_demo(trader=actor, broker=broker) == len(DEMO_SHIPMENTS)
     assert load_demo(trader=actor, broker=broker) == 0
     shipments = Shipment.objects.unscoped().filter(enterprise=enterprise)
-    assert sorted(shipments.values_list("status", flat=True)) == sorted(
-        ["arrived", "in_transit", "booked", "draft", "cancelled"]
-    )
+    # Clearing the export and cancelling the merged order wait for their declarations (the customs demo).
+    assert sorted(shipments.values_list("status", flat=True)) == ["arrived", "booked", "booked", "draft", "draft"]
     pumps = shipments.get(customer_reference="DEMO-PO-2026-0412")
     assert pumps.job_number.startswith("IM-")
     assert (pumps.package_type, pumps.package_count, pumps.gross_weight_kg) == ("23", 6, 587)

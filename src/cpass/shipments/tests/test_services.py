@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +13,8 @@ from django.utils import timezone
 from cpass.accounts.tests.factories import UserFactory
 from cpass.audit.models import ObjectChange
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cpass.customs.choices import DeclarationStatus
+from cpass.customs.tests.factories import DeclarationFactory
 from cpass.organizations.selectors import actor_for
 from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFactory, PartnerGrantFactory
 from cpass.parties.models import MatchStatus
@@ -21,6 +24,7 @@ from cpass.shipments import services
 from cpass.shipments.choices import MilestoneKind, ShipmentStatus
 from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 from cpass.shipments.tests.conftest import COFFEE, ETA, ETD, EXPIRED, PUMP
+from cpass.shipments.tests.factories import ShipmentFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
@@ -229,6 +233,7 @@ def test_workflow_of_an_import(actor, setting):
     assert errors(exc) == {"at": ["The arrival is before the actual departure."]}
     arrived = services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="arrived", at=ETA)
     assert arrived.ata == ETA
+    DeclarationFactory.create(enterprise=arrived.enterprise, shipment=arrived, status=DeclarationStatus.RELEASED)
     for status in ("cleared", "delivered", "closed"):
         services.shipment_transition(actor=actor, shipment_id=shipment.pk, status=status)
     timeline = list(
@@ -444,6 +449,84 @@ def test_container_loads_and_weights(actor, shipment):
     assert Container.objects.unscoped().filter(shipment=shipment).count() == 0
 
 
+def test_one_goods_lines_quantities_in_all_containers_cannot_exceed_the_line(actor, shipment):
+    line = services.goods_line_add(
+        actor=actor, shipment_id=shipment.pk, description="Pumps", quantity="10", trade_unit="007"
+    )
+    first = services.container_add(
+        actor=actor, shipment_id=shipment.pk, number="MAEU1234567", loads=[{"goods_line_id": line.pk, "quantity": "6"}]
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.container_add(
+            actor=actor,
+            shipment_id=shipment.pk,
+            number="CSQU3054383",
+            loads=[{"goods_line_id": line.pk, "quantity": "5"}],
+        )
+    assert errors(exc) == {
+        "loads[0].quantity": [
+            f"Goods line {line.line_number} has 10 in all and other containers hold 6 of it: at most 4 more fits."
+        ]
+    }
+    assert Container.objects.unscoped().filter(shipment=shipment).count() == 1
+    second = services.container_add(
+        actor=actor, shipment_id=shipment.pk, number="CSQU3054383", loads=[{"goods_line_id": line.pk, "quantity": "4"}]
+    )
+    # A container's own quantity is replaced, not added to: 6 → 5 leaves room.
+    services.container_update(
+        actor=actor, shipment_id=shipment.pk, container_id=first.pk, loads=[{"goods_line_id": line.pk, "quantity": "5"}]
+    )
+    with pytest.raises(ValidationFailed) as raised:
+        services.container_update(
+            actor=actor,
+            shipment_id=shipment.pk,
+            container_id=second.pk,
+            loads=[{"goods_line_id": line.pk, "quantity": "5.5"}],
+        )
+    assert list(errors(raised)) == ["loads[0].quantity"]
+    # Without a quantity (the whole line, or not known) nothing is counted.
+    services.container_update(
+        actor=actor, shipment_id=shipment.pk, container_id=second.pk, loads=[{"goods_line_id": line.pk}]
+    )
+    assert sorted(
+        ContainerLoad.objects.unscoped().filter(goods_line=line).values_list("container__number", "quantity")
+    ) == [("CSQU3054383", None), ("MAEU1234567", Decimal("5.0000"))]
+
+
+def test_a_goods_line_cannot_shrink_below_what_the_containers_hold(actor, shipment):
+    line = services.goods_line_add(
+        actor=actor, shipment_id=shipment.pk, description="Pumps", quantity="10", trade_unit="007"
+    )
+    for number, quantity in (("MAEU1234567", "4"), ("CSQU3054383", "3")):
+        services.container_add(
+            actor=actor,
+            shipment_id=shipment.pk,
+            number=number,
+            loads=[{"goods_line_id": line.pk, "quantity": quantity}],
+        )
+    with pytest.raises(ValidationFailed) as exc:
+        services.goods_line_update(actor=actor, shipment_id=shipment.pk, line_id=line.pk, quantity="6")
+    assert errors(exc) == {
+        "quantity": ["The containers hold 7 of this line: change what they hold first, or give at least that much."]
+    }
+    assert services.goods_line_update(
+        actor=actor, shipment_id=shipment.pk, line_id=line.pk, quantity="7", description="Gear pumps"
+    ).quantity == Decimal("7.0000")
+
+
+def test_a_party_deactivated_since_may_stay_but_not_be_chosen_again(actor, enterprise, consignor, consignee):
+    shipment = services.shipment_create(actor=actor, direction="import", consignor_id=consignor.pk)
+    consignor.is_active = False
+    consignor.save()
+    kept = services.shipment_update(
+        actor=actor, shipment_id=shipment.pk, consignor_id=str(consignor.pk), customer_reference="PO-2"
+    )
+    assert (kept.consignor_id, kept.customer_reference) == (consignor.pk, "PO-2")
+    with pytest.raises(ValidationFailed) as exc:
+        services.shipment_update(actor=actor, shipment_id=shipment.pk, consignee_id=consignor.pk)
+    assert errors(exc) == {"consignee_id": ["“Hamburg Maschinenbau GmbH” is deactivated."]}
+
+
 # -- milestones ---------------------------------------------------------------------------------------
 
 
@@ -600,3 +683,76 @@ def test_saved_views_are_limited_and_need_an_enterprise(actor, make_actor, monke
     with pytest.raises(PermissionDenied):
         services.saved_view_create(actor=make_actor(UserFactory.create(), None), name="Nowhere")
     assert SavedView.objects.unscoped().count() == 2
+
+
+def _refusal(exc: pytest.ExceptionInfo[Conflict]) -> str:
+    return str(exc.value.detail)
+
+
+def test_a_shipment_is_not_cancelled_while_customs_has_its_declarations(actor, enterprise, make_actor):
+    shipment = ShipmentFactory.create(enterprise=enterprise, status=ShipmentStatus.ARRIVED)
+    declaration = partial(DeclarationFactory.create, enterprise=enterprise, shipment=shipment)
+    declaration(reference="DC-2026-00001", status=DeclarationStatus.DRAFT)
+    accepted = declaration(reference="DC-2026-00002", status=DeclarationStatus.ACCEPTED)
+    returned = declaration(reference="DC-2026-00003", status=DeclarationStatus.RETURNED)
+    declaration(reference="DC-2026-00004", status=DeclarationStatus.CLOSED)
+    declaration(reference="DC-2026-00005", status=DeclarationStatus.CANCELLED)
+    with pytest.raises(Conflict) as exc:
+        services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cancelled", note="Order merged")
+    assert _refusal(exc) == (
+        "Customs has declarations of this shipment; settle them before cancelling it: "
+        "DC-2026-00002 (Accepted): a manager withdraws it; DC-2026-00003 (Returned): cancel it."
+    )
+    # A forwarder that may change the shipment but not read its declarations is not told which they are.
+    forwarder = EnterpriseFactory.create()
+    PartnerGrantFactory.create(grantor=enterprise, grantee=forwarder, module="shipments", access="write")
+    forwarder_actor = make_actor(MembershipFactory.create(enterprise=forwarder, role="operator").user, forwarder)
+    with pytest.raises(Conflict) as exc:
+        services.shipment_transition(
+            actor=forwarder_actor, shipment_id=shipment.pk, status="cancelled", note="Order merged"
+        )
+    assert "DC-2026" not in _refusal(exc)
+    for lodged, status in ((accepted, DeclarationStatus.RELEASED), (returned, DeclarationStatus.CANCELLED)):
+        lodged.status = status
+        lodged.save()
+    with pytest.raises(Conflict, match=r"DC-2026-00002 \(Released\): close it\."):
+        services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cancelled", note="Order merged")
+    accepted.status = DeclarationStatus.CLOSED
+    accepted.save()
+    # The draft stays behind (it is cancelled on its own); customs has nothing of the shipment any more.
+    cancelled = services.shipment_transition(
+        actor=actor, shipment_id=shipment.pk, status="cancelled", note="Order merged"
+    )
+    assert cancelled.status == ShipmentStatus.CANCELLED
+
+
+def test_a_shipment_is_cleared_once_customs_has_released_its_declarations(actor, enterprise, make_actor):
+    shipment = ShipmentFactory.create(enterprise=enterprise, status=ShipmentStatus.ARRIVED)
+    declaration = partial(DeclarationFactory.create, enterprise=enterprise, shipment=shipment)
+    declaration(reference="DC-2026-00001", status=DeclarationStatus.CANCELLED)
+    # An export declaration (say, of goods sent back) does not clear an import.
+    declaration(reference="DC-2026-00002", status=DeclarationStatus.RELEASED, direction="export")
+    with pytest.raises(Conflict) as exc:
+        services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cleared")
+    assert _refusal(exc) == (
+        "The shipment has no customs declaration: prepare one and have customs release it before marking the "
+        "shipment cleared."
+    )
+    draft = declaration(reference="DC-2026-00003", status=DeclarationStatus.DRAFT)
+    declaration(reference="DC-2026-00004", status=DeclarationStatus.RELEASED)
+    declaration(reference="DC-2026-00005", status=DeclarationStatus.CLOSED)
+    with pytest.raises(Conflict) as exc:
+        services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cleared")
+    assert _refusal(exc) == (
+        "Customs has not released these declarations of the shipment yet: DC-2026-00003 (Draft). Mark the shipment "
+        "cleared once they are released (a declaration not needed is cancelled or withdrawn)."
+    )
+    token = make_actor(actor.user, enterprise, scopes=frozenset({"shipments:write"}))
+    with pytest.raises(Conflict) as exc:
+        services.shipment_transition(actor=token, shipment_id=shipment.pk, status="cleared")
+    assert _refusal(exc) == "Customs has not released every declaration of this shipment yet."
+    assert Shipment.objects.unscoped().get(pk=shipment.pk).status == ShipmentStatus.ARRIVED
+    draft.status = DeclarationStatus.CANCELLED
+    draft.save()
+    cleared = services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cleared")
+    assert cleared.status == ShipmentStatus.CLEARED

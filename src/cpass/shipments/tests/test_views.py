@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from cpass.core.testing import form_values
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
+from cpass.parties import selectors as party_selectors
+from cpass.parties.tests.factories import PartyFactory
+from cpass.products.tests.factories import ProductFactory
 from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 from cpass.shipments.tests.conftest import ETA, PUMP
-from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
+from cpass.shipments.tests.factories import (
+    ContainerFactory,
+    ContainerLoadFactory,
+    GoodsLineFactory,
+    ShipmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -136,6 +147,80 @@ def test_containers_with_htmx(login, owner, enterprise, setting):
     assert 'value="A1, B2"' in text(edit)
     client.post(reverse("shipments:container_delete", args=[shipment.pk, container.pk]))
     assert Container.objects.unscoped().count() == 0
+
+
+def test_editing_keeps_a_deactivated_party_and_one_past_the_lists_limit(
+    login, owner, enterprise, setting, consignor, consignee, monkeypatch
+):
+    monkeypatch.setattr(party_selectors, "CHOICE_LIMIT", 1)  # the list holds "Aachen Spedition" only
+    PartyFactory.create(enterprise=enterprise, name_local="Aachen Spedition")
+    shipment = ShipmentFactory.create(enterprise=enterprise, consignor=consignor, consignee=consignee)
+    consignor.is_active = False
+    consignor.save()
+    client = login(owner)
+    url = reverse("shipments:edit", args=[shipment.pk])
+    page = text(client.get(url))
+    assert (
+        f'<option value="{consignor.pk}" selected>Hamburg Maschinenbau GmbH (inactive)</option>' in page,
+        f'<option value="{consignee.pk}" selected>上海东方贸易有限公司</option>' in page,
+    ) == (True, True)
+    data = {**form_values(page, action=url), "customer_reference": ["PO-CHANGED"]}
+    assert client.post(url, data).status_code == 302
+    shipment.refresh_from_db()
+    assert (shipment.customer_reference, shipment.consignor_id, shipment.consignee_id) == (
+        "PO-CHANGED",
+        consignor.pk,
+        consignee.pk,
+    )
+    # Choosing the deactivated party for another field is still refused.
+    refused = client.post(url, {**data, "notify_party_id": [str(consignor.pk)]})
+    assert refused.status_code == 422
+    assert Shipment.objects.unscoped().get(pk=shipment.pk).notify_party_id is None
+
+
+def test_editing_a_goods_line_keeps_its_inactive_product(login, owner, enterprise, setting):
+    product = ProductFactory.create(enterprise=enterprise, sku="PUMP-OLD", name_en="Old gear pump", active=False)
+    line = GoodsLineFactory.create(enterprise=enterprise, shipment__eta=ETA, product=product, line_number=1)
+    client = login(owner)
+    url = reverse("shipments:goods_edit", args=[line.shipment_id, line.pk])
+    page = text(client.get(url))
+    assert "PUMP-OLD Old gear pump (inactive)</option>" in page
+    data = {**form_values(page, action=url), "description": ["Gear pumps, spare"]}
+    assert client.post(url, data).status_code == 302
+    line.refresh_from_db()
+    assert (line.description, line.product_id) == ("Gear pumps, spare", product.pk)
+
+
+def test_editing_a_container_keeps_and_changes_the_quantities_it_holds(login, owner, enterprise, setting):
+    shipment = ShipmentFactory.create(enterprise=enterprise)
+    line = GoodsLineFactory.create(enterprise=enterprise, shipment=shipment, line_number=1, quantity=Decimal("10"))
+    load = ContainerLoadFactory.create(
+        enterprise=enterprise, container__shipment=shipment, goods_line=line, quantity=Decimal("4")
+    )
+    client = login(owner)
+    url = reverse("shipments:container_edit", args=[shipment.pk, load.container_id])
+    page = text(client.get(url))
+    assert f'name="load_quantity_{line.pk}" value="4"' in page
+    unchanged = form_values(page, action=url)
+    assert client.post(url, {**unchanged, "seals": ["SL999"]}).status_code == 302
+    assert list(ContainerLoad.objects.unscoped().values_list("goods_line_id", "quantity")) == [
+        (line.pk, Decimal("4.0000"))
+    ]
+    assert client.post(url, {**unchanged, f"load_quantity_{line.pk}": ["6"]}).status_code == 302
+    assert ContainerLoad.objects.unscoped().get().quantity == Decimal("6.0000")
+
+    add = reverse("shipments:container_add", args=[shipment.pk])
+    box = {"number": "CSQU3054383", "goods_lines": [line.pk], f"load_quantity_{line.pk}": "5"}
+    refused = client.post(add, box, **HTMX)
+    assert refused.status_code == 200
+    field = text(refused).split(f'id="id_load_quantity_{line.pk}"')[1]
+    assert "Goods line 1 has 10 in all and other containers hold 6 of it: at most 4 more fits." in field
+    assert Container.objects.unscoped().count() == 1
+    assert client.post(add, {**box, f"load_quantity_{line.pk}": ""}, **HTMX).status_code == 204
+    assert sorted(ContainerLoad.objects.unscoped().values_list("container__number", "quantity")) == [
+        ("CSQU3054383", None),
+        ("MSCU1234566", Decimal("6.0000")),
+    ]
 
 
 def test_transitions_and_milestones(login, owner, enterprise, setting):
