@@ -56,6 +56,9 @@ def test_master_data_journey(live_server, page: Page) -> None:  # type: ignore[n
     page.goto(f"{base}/reference/")
     page.get_by_test_id("reference-sections").get_by_role("link", name="Tariff").click()
     expect(page).to_have_url(re.compile(r"/tariff/"))
+    page.goto(f"{base}/tariff/lookup/")
+    page.locator("#id_code").press_sequentially("2204", delay=40)  # the typeahead asks the chosen jurisdiction
+    expect(page.locator("#id_code-hs-options option[value^='2204']").first).to_be_attached()
     page.goto(f"{base}/tariff/lookup/?jurisdiction=CN&code=2204210000&date=2026-11-20&origin=CHL")
     expect(page.locator("#tariff-lookup")).to_contain_text("CN-CL")
 

@@ -1,7 +1,9 @@
 """`HsCodeInput`: an HS code text field with a typeahead, for any form that asks for a code.
 
 HTMX fetches options from classification:typeahead as the person types (200 ms after the last
-key) into a native <datalist>, so the browser shows the choices; no custom JavaScript.
+key) into a native <datalist>, so the browser shows the choices; no custom JavaScript. Where the form
+itself chooses the schedule, `jurisdiction_from` names the select (a CSS selector) whose value is sent
+instead of a fixed jurisdiction.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 class HsCodeInput(forms.TextInput):
     template_name = "classification/widgets/hs_code_input.html"
 
-    def __init__(self, jurisdiction: str = "CN", attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, jurisdiction: str = "CN", attrs: dict[str, Any] | None = None, *, jurisdiction_from: str = ""
+    ) -> None:
         defaults = {
             "autocomplete": "off",
             "inputmode": "search",
@@ -26,12 +30,16 @@ class HsCodeInput(forms.TextInput):
         }
         super().__init__({**defaults, **(attrs or {})})
         self.jurisdiction = jurisdiction
+        self.jurisdiction_from = jurisdiction_from
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         list_id = f"{widget['attrs'].get('id') or name}-hs-options"
-        url = reverse("classification:typeahead") + "?" + urlencode({"field": name, "jurisdiction": self.jurisdiction})
+        query = {"field": name} if self.jurisdiction_from else {"field": name, "jurisdiction": self.jurisdiction}
+        url = reverse("classification:typeahead") + "?" + urlencode(query)
+        if self.jurisdiction_from:
+            widget["attrs"]["hx-include"] = self.jurisdiction_from
         widget["attrs"].update(
             {
                 "list": list_id,
@@ -40,6 +48,9 @@ class HsCodeInput(forms.TextInput):
                 "hx-target": f"#{list_id}",
                 "hx-swap": "innerHTML",
                 "hx-sync": "this:replace",
+                # Not what an enclosing HTMX form sets for its own request (the tariff lookup selects and pushes).
+                "hx-select": "unset",
+                "hx-push-url": "false",
             }
         )
         widget["list_id"] = list_id

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cpass.classification.widgets import HsCodeInput
 from cpass.tariff.selectors import jurisdictions
 
 
@@ -37,7 +38,12 @@ class BrowseForm(_JurisdictionForm):
 
 
 class LookupForm(_JurisdictionForm):
-    code = forms.CharField(label=_("Commodity code"), max_length=40, help_text=_("e.g. 8413602100"))
+    code = forms.CharField(
+        label=_("Commodity code"),
+        max_length=40,
+        help_text=_("e.g. 8413602100"),
+        widget=HsCodeInput(jurisdiction_from="#id_jurisdiction"),
+    )
     ciq_code = forms.CharField(
         label=_("CIQ sub-code"), required=False, max_length=3, help_text=_("3 digits, where the line has them")
     )

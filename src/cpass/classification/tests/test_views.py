@@ -109,3 +109,14 @@ def test_widget_renders_an_htmx_typeahead():
     assert 'hx-trigger="input changed delay:200ms"' in html
     assert 'hx-target="#id_hs_code-hs-options"' in html
     assert '<datalist id="id_hs_code-hs-options"></datalist>' in html
+    assert "hx-include" not in html
+
+
+def test_typeahead_reads_the_jurisdiction_the_form_chose() -> None:
+    class LookupForm(forms.Form):
+        code = forms.CharField(widget=HsCodeInput(jurisdiction_from="#id_jurisdiction"))
+
+    html = str(LookupForm()["code"])
+    assert 'hx-get="/classification/typeahead/?field=code"' in html
+    assert 'hx-include="#id_jurisdiction"' in html
+    assert 'hx-select="unset"' in html  # an enclosing form's hx-select would drop the options

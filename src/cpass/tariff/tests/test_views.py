@@ -60,6 +60,15 @@ def test_lookup_page_shows_the_quote_or_the_error_inline(login: Any, owner: Any,
     assert "CN has no tariff line 0101210000." in unknown
 
 
+def test_lookup_code_field_suggests_lines_of_the_chosen_jurisdiction(login: Any, owner: Any, demo: None) -> None:
+    """The code field's typeahead sends the jurisdiction select's value, not a fixed CN."""
+    page = login(owner).get("/tariff/lookup/").content.decode()
+    field = page.split('name="code"')[1].split(">")[0]
+    assert 'hx-get="/classification/typeahead/?field=code"' in field
+    assert 'hx-include="#id_jurisdiction"' in field
+    assert 'id="id_jurisdiction"' in page
+
+
 def test_pages_in_chinese(login: Any, owner: Any, demo: None) -> None:
     client = login(owner)
     client.cookies["cpass_language"] = "zh-hans"
