@@ -553,6 +553,9 @@ class _RowScanner:
         self.shared = parser.shared
         #: Style attributes ("" for none) of cells whose numbers are not dates or durations.
         self.plain_styles = {""} if 0 not in parser.date_styles else set()
+        #: Shared strings by the text of their index, as rows repeat them (codes, units, currencies): a dict
+        #: lookup instead of parsing the index and slicing the table's block; emptied when it grows large.
+        self.shared_by_index: dict[str, str] = {}
 
     def rows(self, chunks: Iterator[bytes]) -> Iterator[tuple[int, list[str]]]:
         xml = _XmlText(chunks)
@@ -575,6 +578,7 @@ class _RowScanner:
         """The rows of a piece of sheet data that holds whole rows."""
         parser = self.parser
         shared = self.shared
+        shared_by_index = self.shared_by_index
         plain_styles = self.plain_styles
         cells = cell_pattern.findall
         position = 0
@@ -589,10 +593,15 @@ class _RowScanner:
             row: list[str] = []
             for letters, style, kind, value, inline in cells(content):
                 if kind == "s":
-                    try:
-                        text = shared[int(value)] if value else ""
-                    except (ValueError, IndexError):
-                        raise SheetError(SheetError.VALUE, cell=f"{letters}{number}", value=value[:30]) from None
+                    text = shared_by_index.get(value)  # type: ignore[assignment]
+                    if text is None:
+                        try:
+                            text = shared[int(value)] if value else ""
+                        except (ValueError, IndexError):
+                            raise SheetError(SheetError.VALUE, cell=f"{letters}{number}", value=value[:30]) from None
+                        if len(shared_by_index) >= _SHARED_MEMO:
+                            shared_by_index.clear()
+                        shared_by_index[value] = text
                 elif kind == "inlineStr":
                     text = (value or inline).strip()
                 elif not kind and style in plain_styles and value.isdigit() and value[0] != "0":
@@ -641,6 +650,8 @@ def _is_shortest_fraction(text: str) -> bool:
 
 
 _BLANKS = [""] * 16384  # Excel's widest row
+#: At most this many shared strings are kept by index in `_RowScanner` (about 100 bytes each).
+_SHARED_MEMO = 20_000
 #: Column indexes by letters.
 _COLUMNS: dict[str, int] = {}
 _DIGITS = "0123456789"

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from cpass.audit.registry import ChangeAuthor, change_author
 from cpass.core.errors import ValidationFailed
 from cpass.customs.choices import EDITABLE, MAX_ITEMS
-from cpass.customs.fields import DeclarationFields
+from cpass.customs.fields import DeclarationFields, item_total
 from cpass.customs.models import Declaration, DeclarationItem
 from cpass.customs.services import declaration_continuations, declaration_day, item_values
 from cpass.fx.selectors import customs_rate
@@ -127,7 +128,19 @@ _ITEM_COLUMNS = (
     *_ROW_VALUES,
     *_STORED_GOODS,
 )
-_DECIMALS = frozenset({"quantity", "legal_quantity_1", "legal_quantity_2", "unit_price", "total_price"})
+#: The row's numbers written plainly (digits, at most one point, within the field's digits and places: what
+#: `validation.decimal` takes as is), by the row value's place in `_ROW_VALUES`, with their places. Other text goes
+#: through the field checks, which take "1,200" or "1.50000" too, or name the error.
+_PLAIN_NUMBERS = (
+    (1, re.compile(r"[0-9]{1,14}(?:\.[0-9]{0,4})?"), Decimal("0.0001")),  # quantity
+    (2, re.compile(r"[0-9]{1,14}(?:\.[0-9]{0,4})?"), Decimal("0.0001")),  # legal quantity 1
+    (3, re.compile(r"[0-9]{1,14}(?:\.[0-9]{0,4})?"), Decimal("0.0001")),  # legal quantity 2
+    (4, re.compile(r"[0-9]{1,16}(?:\.[0-9]{0,4})?"), Decimal("0.0001")),  # unit price
+    (5, re.compile(r"[0-9]{1,16}(?:\.[0-9]{0,2})?"), Decimal("0.01")),  # total price
+)
+#: The longest item name `DeclarationFields.item` takes (a test holds the two together).
+_NAME_LIMIT = 250
+_BLANKS = ("",) * len(_GOODS_COLUMNS)
 _ENCODER = DjangoJSONEncoder()
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -162,13 +175,17 @@ def _row_error(exc: ValidationFailed) -> RowError:
 @dataclass(frozen=True, slots=True)
 class Goods:
     """The checked description of goods that rows repeat, ready to write: the values (for `item_values` as the
-    current item), how each legal quantity is filled, the stored values in `_STORED_GOODS` order (the elements
-    as JSON text) and the same as a fragment of the change log's JSON snapshot."""
+    current item), how each legal quantity (by its place in `_ROW_VALUES`) is filled, the stored values in
+    `_STORED_GOODS` order (the elements as JSON text), the same as COPY text and as a fragment of the change
+    log's JSON snapshot. `together` keeps, by which row values are given, whether the checks between fields
+    pass."""
 
     values: dict[str, Any]
-    fills: tuple[tuple[str, RowError | None], ...]
+    fills: tuple[tuple[int, RowError | None], ...]
     stored: tuple[Any, ...]
+    copied: str
     logged: str
+    together: dict[tuple[bool, ...], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +194,58 @@ class ParsedItem:
     goods: Goods
     #: The row's own values in `_ROW_VALUES` order.
     values: tuple[Any, ...]
+
+
+def _plain_values(row: Mapping[str, str], goods: Goods) -> list[Any] | None:
+    """The row's values in `_ROW_VALUES` order as `item_values` gives them when the name is plain printable text
+    and the numbers are written plainly (`_PLAIN_NUMBERS`), which is nearly every row: the same values for a
+    fraction of the time. None when any value is not plain, or a check might fail: `_checked_values` then
+    checks the row field by field and names its error."""
+    name = row["name"].strip()
+    if len(name) > _NAME_LIMIT or not name.isprintable():  # line breaks and control characters are not printable
+        return None
+    values: list[Any] = [name, None, None, None, None, None]
+    for index, plain, places in _PLAIN_NUMBERS:
+        text = row.get(_ROW_VALUES[index])
+        if text:
+            if plain.fullmatch(text) is None:
+                return None
+            values[index] = Decimal(text).quantize(places)
+    given = tuple(value is not None for value in values)
+    together = goods.together.get(given)
+    if together is None:
+        # The checks between fields look at the goods and at which values are given, not at the numbers.
+        sample = {**goods.values, **{field: 1 for field, there in zip(_ROW_VALUES, given, strict=True) if there}}
+        try:
+            DeclarationFields.check_item_together(sample)
+            together = True
+        except ValidationFailed:
+            together = False
+        goods.together[given] = together
+    if not together:
+        return None
+    totals = {"quantity": values[1], "unit_price": values[4], "total_price": values[5]}
+    try:
+        item_total(totals)
+    except ValidationFailed:
+        return None
+    values[4], values[5] = totals["unit_price"], totals["total_price"]
+    return values
+
+
+def _checked_values(fields: DeclarationFields, row: Mapping[str, str], goods: Goods) -> list[Any]:
+    """The row's values in `_ROW_VALUES` order, checked as an item typed on the page is (over the goods' values),
+    or the first error as the row's error."""
+    try:
+        merged = item_values(fields, {name: row[name] for name in _ROW_VALUES if name in row}, goods.values)
+    except ValidationFailed as exc:
+        raise _row_error(exc) from None
+    return [merged.get(name) for name in _ROW_VALUES]
+
+
+def _logged_number(value: Decimal | None) -> str:
+    """A row's number as `_logged` writes it."""
+    return "null" if value is None else f'"{value}"'
 
 
 def _logged(value: Any) -> str:
@@ -246,10 +315,11 @@ class DeclarationItemImporter(Importer[ParsedItem]):
         for name in _REQUIRED_VALUES:
             if not row.get(name):
                 raise RowError(_required_message(name), column=column(name))
+        get = row.get
         key: tuple[str | bool, ...] = (
-            *(row.get(name, "") for name in _GOODS_COLUMNS),
-            bool(row.get("legal_quantity_1")),
-            bool(row.get("legal_quantity_2")),
+            *map(get, _GOODS_COLUMNS, _BLANKS),
+            bool(get("legal_quantity_1")),
+            bool(get("legal_quantity_2")),
         )
         goods = self.goods.get(key)
         if goods is None:
@@ -258,21 +328,18 @@ class DeclarationItemImporter(Importer[ParsedItem]):
             goods = self.goods[key] = self._goods(row)
         if isinstance(goods, RowError):
             raise goods
-        try:
-            merged = item_values(self.fields, {name: row[name] for name in _ROW_VALUES if name in row}, goods.values)
-        except ValidationFailed as exc:
-            raise _row_error(exc) from None
-        quantity = merged["quantity"]
+        values = _plain_values(row, goods) or _checked_values(self.fields, row, goods)
+        quantity = values[1]
         if not quantity:
             raise RowError(_("The quantity must be more than 0."), column=column("quantity"))
-        if merged.get("unit_price") is None and merged.get("total_price") is None:
+        if values[4] is None and values[5] is None:
             raise RowError(_("Enter the unit price or the total price."), column=column("unit_price"))
-        for quantity_field, fill in goods.fills:
-            if merged.get(quantity_field) is None:
+        for index, fill in goods.fills:
+            if values[index] is None:
                 if isinstance(fill, RowError):
                     raise fill
-                merged[quantity_field] = quantity
-        return ParsedItem(line, goods, tuple(merged.get(name) for name in _ROW_VALUES))
+                values[index] = quantity
+        return ParsedItem(line, goods, tuple(values))
 
     def _goods(self, row: Mapping[str, str]) -> Goods | RowError:
         """The checked values of what describes the goods (code, elements, units, currency, countries…), which
@@ -315,7 +382,8 @@ class DeclarationItemImporter(Importer[ParsedItem]):
         logged = "".join(
             f',"{name}":{_logged(values.get(name, {} if name == "elements" else ""))}' for name in _STORED_GOODS
         )
-        return Goods(values, tuple(fills), stored, logged)
+        places = tuple((_ROW_VALUES.index(field), fill) for field, fill in fills)
+        return Goods(values, places, stored, bulk.copy_line(stored), logged, {})
 
     def _legal_units(self, values: dict[str, Any], given_quantities: set[str]) -> list[tuple[str, RowError | None]]:
         """The legal units of the tariff line: given ones must be the line's, a quantity needs a unit of the line,
@@ -402,6 +470,8 @@ class DeclarationItemImporter(Importer[ParsedItem]):
         stored_now = bulk.db_time(now)
         logged_now = _ENCODER.default(now)
         ids = bulk.reserve_ids(DeclarationItem, len(batch))
+        # PostgreSQL takes the rows as COPY text, with the goods' part formatted once per goods; SQLite tuples.
+        lines: list[str] | None = [] if connection.vendor == "postgresql" else None
         rows: list[tuple[Any, ...]] = []
         changes: list[tuple[int, int | None, str, str]] = []
         for pk, parsed in zip(ids, batch, strict=True):
@@ -410,26 +480,37 @@ class DeclarationItemImporter(Importer[ParsedItem]):
                 self.next_number, self.room = 1, MAX_ITEMS
             values = parsed.values
             number = self.next_number
-            rows.append(
-                (pk, stored_now, stored_now, enterprise_id, self.current_id, number, *values, *parsed.goods.stored)
-            )
+            own = (pk, stored_now, stored_now, enterprise_id, self.current_id, number, *values)
+            if lines is not None:
+                lines.append(f"{bulk.copy_line(own)}\t{parsed.goods.copied}\n")
+            else:
+                rows.append((*own, *parsed.goods.stored))
             # The change log's snapshot as JSON text: this row's part, then the goods' (encoded once per goods).
-            own = ",".join(f'"{name}":{_logged(value)}' for name, value in zip(_ROW_VALUES, values, strict=True))
+            name, quantity, legal_quantity_1, legal_quantity_2, unit_price, total_price = values
+            logged = (
+                f'"name":{_JSON(name)},"quantity":{_logged_number(quantity)},'
+                f'"legal_quantity_1":{_logged_number(legal_quantity_1)},'
+                f'"legal_quantity_2":{_logged_number(legal_quantity_2)},'
+                f'"unit_price":{_logged_number(unit_price)},"total_price":{_logged_number(total_price)}'
+            )
             changes.append(
                 (
                     pk,
                     enterprise_id,
-                    f"{number}. {values[0]}",
+                    f"{number}. {name}",
                     f'{{"id":{pk},"created_at":"{logged_now}","enterprise":{enterprise_id},'
                     f'"declaration":{self.current_id},"item_number":{number},"goods_line":null,"product":null,'
-                    f"{own}{parsed.goods.logged}}}",
+                    f"{logged}{parsed.goods.logged}}}",
                 )
             )
             self.next_number += 1
             self.room -= 1
-        bulk.insert_rows(DeclarationItem, _ITEM_COLUMNS, rows)
+        if lines is not None:
+            bulk.insert_lines(DeclarationItem, _ITEM_COLUMNS, lines)
+        else:
+            bulk.insert_rows(DeclarationItem, _ITEM_COLUMNS, rows)
         bulk.log_created(DeclarationItem, changes, author=self.author)
-        return len(rows)
+        return len(batch)
 
 
 def _require_draft(declaration: Declaration) -> None:

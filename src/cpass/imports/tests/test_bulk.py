@@ -136,3 +136,25 @@ def test_a_row_pointing_to_nothing_fails_the_block_and_the_checks_are_deferred_a
         bulk.insert_rows(DutyRate, LineWriter.RATE_COLUMNS, [(987655, *RATE)])
         bulk.insert_rows(RateSet, ("id", "key"), [(987655, "k" * 32)])
     assert DutyRate.objects.get().rate_set_id == 987655
+
+
+def test_rows_as_copy_text_keep_tabs_line_breaks_backslashes_and_nulls() -> None:
+    now = bulk.db_time(timezone.now())
+    names = ["tab\there", "two\nlines\r\n", "back\\slash \\N", ""]
+
+    def lines(code_pattern: str | None) -> list[str]:
+        return [
+            f"{bulk.copy_line((f'bulk-{number}', name, '表', '', '', code_pattern, now, now))}\n"
+            for number, name in enumerate(names)
+        ]
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(NotImplementedError):
+            bulk.insert_lines(CodeTable, COLUMNS, lines(""))
+        return
+    with pytest.raises(IntegrityError), transaction.atomic():  # code_pattern is NOT NULL: None was sent as NULL
+        bulk.insert_lines(CodeTable, COLUMNS, lines(None))
+    with transaction.atomic(), bulk.write_behind():
+        bulk.insert_lines(CodeTable, COLUMNS, lines("")[:1])
+        bulk.insert_lines(CodeTable, COLUMNS, lines("")[1:])
+    assert list(stored().order_by("key").values_list("name_en", "created_at")) == [(name, now) for name in names]
