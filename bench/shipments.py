@@ -1,12 +1,13 @@
-"""Shipments at volume: the list API and the detail page with 100,000 shipments of one enterprise, each next to
-its floor.
+"""Shipments at volume: the list API (whole and searched for a party name) and the detail page with 100,000
+shipments of one enterprise, each next to its floor.
 
 Data: a fresh database (bench.micro.django_database) with one enterprise holding SHIPMENTS shipments (two goods
-lines and one timeline row each, written with bulk_create, created over the past year) and a second tenant with
-OTHER_SHIPMENTS, so the tenancy filter has rows to skip. Requests go through django.test.Client in process:
-the whole middleware stack, a real signed-in session (force_login) with the active enterprise, the URL
-resolver, the API's actor, tenancy, the ORM, pagination, schema and JSON, or the page's template. DEBUG is
-off and static files are collected first, as in production.
+lines and one timeline row each, written with bulk_create, created over the past year) between 40 parties with
+Chinese and English names, and a second tenant with OTHER_SHIPMENTS between parties of the same names, so the
+tenancy filter has rows to skip and the search has another tenant's matches to leave out. Requests go
+through django.test.Client in process: the whole middleware stack, a real signed-in session (force_login)
+with the active enterprise, the URL resolver, the API's actor, tenancy, the ORM, pagination, schema and
+JSON, or the page's template. DEBUG is off and static files are collected first, as in production.
 
 Floor: the very SQL statements the selector runs for the same answer (captured from the connection: the
 list's count and its page of 50; the detail's shipment, goods lines, containers and timeline), run raw on a
@@ -136,6 +137,15 @@ def _shipments(enterprise: Any, user: Any, parties: list[Any], count: int, prefi
             )
 
 
+def _party(factory: Any, enterprise: Any, n: int) -> Any:
+    return factory.create(
+        enterprise=enterprise,
+        name_local=f"宁波海曙{n:02d}贸易有限公司",
+        name_en=f"Ningbo Haishu {n:02d} Trading Co., Ltd.",
+        country="CHN",
+    )
+
+
 def _world() -> tuple[Any, Any, list[int]]:
     """The enterprise, its owner and the ids of its shipments (after ANALYZE, as a live database would be)."""
     from django.db import connection
@@ -149,8 +159,8 @@ def _world() -> tuple[Any, Any, list[int]]:
     other = EnterpriseFactory.create(name="Other Tenant Ltd.")
     user = UserFactory.create(email="bench@example.com", name="Bench User")
     MembershipFactory.create(enterprise=enterprise, user=user, role="owner")
-    parties = PartyFactory.create_batch(40, enterprise=enterprise)
-    other_parties = PartyFactory.create_batch(5, enterprise=other)
+    parties = [_party(PartyFactory, enterprise, n) for n in range(40)]
+    other_parties = [_party(PartyFactory, other, n) for n in range(5)]
     start = time.perf_counter()
     _shipments(enterprise, user, parties, SHIPMENTS, "IM")
     _shipments(other, None, other_parties, OTHER_SHIPMENTS, "OT")
@@ -226,20 +236,22 @@ def _figure(name: str, ours_ms: list[float], floor_ms: list[float], notes: str) 
     )
 
 
-def _list_api(client: Any, actor: Any) -> Figure:
+def _list_api(client: Any, actor: Any, *, name: str, expected: int, q: str | None = None) -> Figure:
     from cpass.shipments import selectors
 
+    params: dict[str, Any] = {"limit": 50} | ({"q": q} if q else {})
+
     def ours() -> Any:
-        response = client.get("/api/v1/shipments", {"limit": 50})
+        response = client.get("/api/v1/shipments", params)
         assert response.status_code == 200, response.content[:300]
         return response
 
     body = ours().json()
-    assert (body["count"], len(body["items"])) == (SHIPMENTS, 50), (body["count"], len(body["items"]))
-    shipments = selectors.shipment_list(actor=actor)
+    assert (body["count"], len(body["items"])) == (expected, min(50, expected)), (body["count"], len(body["items"]))
+    shipments = selectors.shipment_list(actor=actor, q=q)
     count_sql = _statements(lambda: shipments.count())
     page_sql = _statements(lambda: list(shipments[:50]))
-    assert _raw(page_sql) == 50
+    assert _raw(page_sql) == min(50, expected)
     for _ in range(WARMUP):
         ours()
         _raw(count_sql + page_sql)
@@ -249,12 +261,29 @@ def _list_api(client: Any, actor: Any) -> Figure:
     page_ms = latency_stats(time_calls(lambda: _raw(page_sql), repeat=SAMPLES))
     queries = _request_queries(ours)
     return _figure(
-        "shipments list API p95, limit=50",
+        name,
         ours_ms,
         floor_ms,
-        f"{SHIPMENTS} shipments; {queries} queries per request; raw COUNT(*) p50 {count_ms['p50']:.2f} ms, "
-        f"raw page of 50 p50 {page_ms['p50']:.2f} ms; {SAMPLES} requests",
+        f"{expected} of {SHIPMENTS} shipments; {queries} queries per request; raw COUNT(*) p50 "
+        f"{count_ms['p50']:.2f} ms, raw page of 50 p50 {page_ms['p50']:.2f} ms; {SAMPLES} requests",
     )
+
+
+def _search_api(client: Any, actor: Any) -> Figure:
+    """A person looks for the shipments of one client by its Chinese name: it is the consignor or consignee of
+    about one in twenty shipments; the other tenant's parties of the same name are not counted."""
+    from django.db.models import Q
+
+    from cpass.parties.models import Party
+    from cpass.shipments.models import Shipment
+
+    party = Party.objects.unscoped().get(enterprise_id=actor.enterprise_id, name_local__startswith="宁波海曙07")
+    expected = (
+        Shipment.objects.unscoped()
+        .filter(Q(consignor=party) | Q(consignee=party) | Q(notify_party=party), enterprise_id=actor.enterprise_id)
+        .count()
+    )
+    return _list_api(client, actor, name="shipments list API p95, party search", expected=expected, q=party.name_local)
 
 
 def _detail_page(client: Any, actor: Any, ids: list[int]) -> Figure:
@@ -325,7 +354,12 @@ def run() -> list[Figure]:
         enterprise, user, ids = _world()
         client = _client(user, enterprise.pk)
         actor = actor_for(user=user, enterprise_id=enterprise.pk)
-        return [_list_api(client, actor), _detail_page(client, actor, ids), _list_page(client, actor)]
+        return [
+            _list_api(client, actor, name="shipments list API p95, limit=50", expected=SHIPMENTS),
+            _search_api(client, actor),
+            _detail_page(client, actor, ids),
+            _list_page(client, actor),
+        ]
 
 
 if __name__ == "__main__":

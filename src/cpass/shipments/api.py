@@ -32,6 +32,7 @@ from cpass.shipments.schemas import (
     ShipmentDocumentAttachIn,
     ShipmentOrdering,
     ShipmentOut,
+    ShipmentSearch,
     ShipmentStatusValue,
     ShipmentTransitionIn,
     ShipmentUpdateIn,
@@ -54,12 +55,13 @@ def shipment_list(
     eta_from: datetime | None = None,
     eta_to: datetime | None = None,
     party: int | None = None,
-    q: str | None = None,
+    q: ShipmentSearch = None,
     enterprise: int | None = None,
     ordering: ShipmentOrdering | None = None,
 ) -> QuerySet[Shipment]:
     """`port` is the port of loading or discharge (UN/LOCODE); `party` a consignor, consignee or notify party id;
-    `q` searches job number, references, bills, vessel and container numbers; `ordering` e.g. -eta."""
+    `q` finds shipments by their numbers, party names, goods (description, HS code prefix, product) and
+    declarations (entry number, reference), every word somewhere; `ordering` e.g. -eta."""
     return selectors.shipment_list(
         actor=_scoped(request, "read"),
         direction=direction,
@@ -87,7 +89,7 @@ def shipment_export(
     eta_from: datetime | None = None,
     eta_to: datetime | None = None,
     party: int | None = None,
-    q: str | None = None,
+    q: ShipmentSearch = None,
     enterprise: int | None = None,
     ordering: ShipmentOrdering | None = None,
 ) -> FileResponse:

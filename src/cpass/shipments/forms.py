@@ -63,7 +63,13 @@ class ShipmentFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Job number, reference, B/L, container or vessel"),
+        help_text=_(
+            "Every word must appear somewhere: job number, reference, B/L, container, vessel, party name (Chinese "
+            "or English), goods description, HS code, product SKU or name, customs entry number"
+        ),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("IM-2026-00042, 上海东方, gear pump, 8413 …")}
+        ),
     )
     direction = forms.ChoiceField(label=_("Direction"), required=False, choices=[("", _("Both")), *Direction.choices])
     status = forms.ChoiceField(

@@ -6,16 +6,31 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Schema
+from ninja import Query, Schema
 
 from cpass.core.api import InputSchema, one_of, ordering_of
 from cpass.shipments.choices import MANUAL_MILESTONE_KINDS, Direction, Incoterm, MilestoneKind, ShipmentStatus
 from cpass.shipments.models import Milestone
-from cpass.shipments.selectors import SHIPMENT_ORDERING
+from cpass.shipments.selectors import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, SHIPMENT_ORDERING
 
 DirectionValue = Annotated[str, one_of(Direction)]
 ShipmentStatusValue = Annotated[str, one_of(ShipmentStatus)]
 ShipmentOrdering = Annotated[str, ordering_of(SHIPMENT_ORDERING)]
+ShipmentSearch = Annotated[
+    str | None,
+    Query(
+        None,
+        description=(
+            "Words to find, each somewhere in the shipment, in any order and any case: the job number, customer "
+            "reference, contract number, house or master bill, vessel, IMO or container number; the consignor's, "
+            "consignee's or notify party's name (Chinese or English); a goods line's description, the start of its "
+            "HS code (8413) or its product's SKU or name; a declaration's customs entry number or our reference. "
+            "Declarations count with the customs:read scope or grant, products with products:read. The whole text "
+            "also matches the shipment's own numbers and vessel as one phrase (IMO 9074729, MSCU 123456-6). At most "
+            f"{QUERY_MAX_LENGTH} characters and {QUERY_MAX_WORDS} words."
+        ),
+    ),
+]
 
 
 class ShipmentEnterpriseOut(Schema):

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
+from functools import reduce
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
 from cpass.core.api import apply_ordering
 from cpass.core.errors import NotFound, PermissionDenied, ValidationFailed
+from cpass.customs.models import Declaration
 from cpass.documents.models import Document
 from cpass.organizations.models import Enterprise
+from cpass.parties.models import Party
+from cpass.products.models import Product
 from cpass.shipments.choices import Direction, ShipmentStatus
 from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 
 QUERY_MAX_LENGTH = 100
+#: Each word of a search is matched on its own (against the shipment, its parties, goods and declarations).
+QUERY_MAX_WORDS = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: A word that reads as the start of an HS code: 2 to 10 digits, dots allowed (8413, 8413.60).
+_HS_PREFIX = re.compile(r"[0-9]{2,10}")
 #: A UN/LOCODE as the list filters take it (5 characters, no space).
 LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 
@@ -42,7 +51,7 @@ def shipment_list(
     """Every shipment the actor may read (its own and its clients' granted ones), filtered.
 
     `port` matches the port of loading or discharge; `party_id` the consignor, consignee or notify
-    party; `q` the job number, references, bills, vessel and container numbers.
+    party; `q` is read by `_search` (every word must match somewhere).
     """
     shipments = Shipment.objects.for_actor(actor, "read").select_related(
         "enterprise", "consignor", "consignee", "notify_party"
@@ -76,20 +85,72 @@ def shipment_list(
             raise ValidationFailed.on("q", _("Search for at most %(max)d characters.") % {"max": QUERY_MAX_LENGTH})
         if _CONTROL.search(text):
             raise ValidationFailed.on("q", _("The search may not contain control characters."))
-        compact = re.sub(r"[\s-]", "", text).upper()
-        # Correlated to shipments already scoped to the actor, so the subquery needs no scope of its own.
-        in_container = Container.objects.unscoped().filter(shipment=OuterRef("pk"), number__contains=compact)
-        shipments = shipments.filter(
-            Q(job_number__icontains=text)
-            | Q(customer_reference__icontains=text)
-            | Q(contract_number__icontains=text)
-            | Q(house_bill__icontains=text)
-            | Q(master_bill__icontains=text)
-            | Q(vessel_name__icontains=text)
-            | Q(imo_number=compact.removeprefix("IMO"))
-            | Exists(in_container)
-        )
+        words = list(dict.fromkeys(text.split()))
+        if len(words) > QUERY_MAX_WORDS:
+            raise ValidationFailed.on("q", _("Search for at most %(max)d words.") % {"max": QUERY_MAX_WORDS})
+        shipments = shipments.filter(_search(actor, text, words))
     return apply_ordering(shipments, ordering, SHIPMENT_ORDERING, "-created_at")
+
+
+def _search(actor: Actor, text: str, words: list[str]) -> Q:
+    """Shipments in which every word appears somewhere (case-insensitive, in any order), or whose identifiers
+    hold the whole text (a vessel name, "IMO 9074729", a container number written with spaces).
+
+    Children are matched as `pk IN (subquery)`, not as correlated EXISTS: inside an OR, PostgreSQL costs an
+    EXISTS as run once per shipment row, and at 100,000 rows that estimate sets off JIT compilation (over a
+    second); the IN list is costed as what it is, one pass and a hash. The subqueries only narrow the shipments
+    already scoped to the actor, and each child is scoped in its own module too (goods and containers:
+    shipments; declarations: customs; products: products), so a search cannot probe what the actor's pages
+    would not show. Parties are the exception, see `_word_matches`.
+    """
+    every_word = reduce(operator.and_, (_word_matches(actor, word) for word in words))
+    return every_word if len(words) == 1 else _identifier_matches(actor, text) | every_word
+
+
+def _identifier_matches(actor: Actor, text: str) -> Q:
+    """The shipment's own numbers and names: references, bills, vessel, IMO and container numbers."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    found = (
+        Q(job_number__icontains=text)
+        | Q(customer_reference__icontains=text)
+        | Q(contract_number__icontains=text)
+        | Q(house_bill__icontains=text)
+        | Q(master_bill__icontains=text)
+        | Q(vessel_name__icontains=text)
+    )
+    imo = compact.removeprefix("IMO")
+    if re.fullmatch(r"[0-9]{7}", imo):
+        found |= Q(imo_number=imo)
+    if compact:
+        containers = Container.objects.for_actor(actor, "read").filter(number__contains=compact)
+        found |= Q(pk__in=containers.values("shipment_id"))
+    return found
+
+
+def _word_matches(actor: Actor, word: str) -> Q:
+    """One word against the identifiers, the parties' local and English names, the goods lines (description, HS
+    code prefix, product) and the declarations (customs entry number, our reference)."""
+    # The parties are shown on the shipment itself (a partner reads them there without a parties grant): those
+    # of that name only narrow the shipments already scoped to the actor.
+    named = Party.objects.unscoped().filter(Q(name_local__icontains=word) | Q(name_en__icontains=word))
+    parties = Q(consignor__in=named) | Q(consignee__in=named) | Q(notify_party__in=named)
+    products = Product.objects.for_actor(actor, "read").filter(
+        Q(sku__icontains=word) | Q(name_en__icontains=word) | Q(name_zh__icontains=word)
+    )
+    in_goods = Q(description__icontains=word) | Q(product__in=products)
+    hs_prefix = word.replace(".", "")
+    if _HS_PREFIX.fullmatch(hs_prefix):
+        in_goods |= Q(hs_code__startswith=hs_prefix)
+    goods = GoodsLine.objects.for_actor(actor, "read").filter(in_goods)
+    declarations = Declaration.objects.for_actor(actor, "read").filter(
+        Q(entry_number__icontains=word) | Q(reference__icontains=word)
+    )
+    return (
+        _identifier_matches(actor, word)
+        | parties
+        | Q(pk__in=goods.values("shipment_id"))
+        | Q(pk__in=declarations.values("shipment_id"))
+    )
 
 
 def shipment_get(*, actor: Actor, shipment_id: int, action: str = "read") -> Shipment:

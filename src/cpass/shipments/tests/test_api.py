@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from cpass.accounts.tests.factories import UserFactory, make_api_token
+from cpass.customs.tests.factories import DeclarationFactory
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
 from cpass.shipments.models import Container, GoodsLine, Milestone, Shipment
 from cpass.shipments.tests.conftest import ETA, PUMP
@@ -316,6 +317,28 @@ def test_api_tokens_need_the_shipments_scope(world, owner, enterprise):
     assert (refused.status_code, refused.json()["detail"]) == (403, "This API token lacks the shipments:write scope.")
     other = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=['products:write'])}")
     assert other.get(BASE).status_code == 403
+
+
+def test_search_by_party_goods_and_declaration_follows_the_token_scopes(owner, enterprise, consignee):
+    shipment = ShipmentFactory.create(enterprise=enterprise, consignee=consignee, customer_reference="")
+    GoodsLineFactory.create(enterprise=enterprise, shipment=shipment, description="Gear pumps", hs_code=PUMP)
+    DeclarationFactory.create(enterprise=enterprise, shipment=shipment, entry_number="222420261000012345")
+    ShipmentFactory.create(enterprise=enterprise)
+    shipments = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=['shipments:read'])}")
+    for query in ["上海东方", "gear 8413", "东方 PUMPS"]:
+        assert [s["id"] for s in shipments.get(BASE, {"q": query}).json()["items"]] == [shipment.pk], query
+    assert shipments.get(BASE, {"q": "222420261000012345"}).json()["count"] == 0
+    scopes = ["shipments:read", "customs:read"]
+    customs = Client(HTTP_AUTHORIZATION=f"Bearer {make_api_token(owner, enterprise, scopes=scopes)}")
+    assert [s["id"] for s in customs.get(BASE, {"q": "222420261000012345"}).json()["items"]] == [shipment.pk]
+    assert problems(shipments.get(BASE, {"q": "a b c d e f g h i j k"})) == {"q": "Search for at most 10 words."}
+
+
+def test_the_search_parameter_says_what_it_reads(client):
+    parameters = client.get("/api/v1/openapi.json").json()["paths"][BASE]["get"]["parameters"]
+    described = next(p["description"] for p in parameters if p["name"] == "q")
+    assert "consignee's or notify party's name (Chinese or English)" in described
+    assert "customs entry number" in described
 
 
 def test_packages_through_the_api(login, owner, enterprise, setting):

@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cpass.core.errors import NotFound, ValidationFailed
+from cpass.customs.tests.factories import DeclarationFactory
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
 from cpass.parties.tests.factories import PartyFactory
+from cpass.products.tests.factories import ProductFactory
 from cpass.shipments import selectors
 from cpass.shipments.models import Shipment
 from cpass.shipments.tests.factories import (
@@ -68,6 +70,77 @@ def test_filters_and_search(actor, enterprise, consignor):
         (a.customer_reference, a),
     ]:
         assert numbers(selectors.shipment_list(actor=actor, q=query)) == [expected.job_number], query
+
+
+def test_search_reads_parties_goods_and_declarations(actor, enterprise, consignor, consignee):
+    pump = ProductFactory.create(enterprise=enterprise, sku="GP-4410", name_en="Gear pump", name_zh="齿轮泵")
+    notify = PartyFactory.create(enterprise=enterprise, name_local="宁波海曙贸易有限公司", name_en="Ningbo Haishu Ltd.")
+    # Fixed numbers, so that no factory sequence happens to hold a digit string searched for.
+    fixed = {"enterprise": enterprise, "customer_reference": ""}
+    a = ShipmentFactory.create(**fixed, job_number="IM-2026-00001", consignor=consignor, consignee=consignee)
+    GoodsLineFactory.create(enterprise=enterprise, shipment=a, description="Gear pumps", hs_code="8413602100")
+    b = ShipmentFactory.create(**fixed, job_number="IM-2026-00002", notify_party=notify)
+    GoodsLineFactory.create(enterprise=enterprise, shipment=b, description="Roasted coffee", product=pump)
+    DeclarationFactory.create(
+        enterprise=enterprise, shipment=b, reference="DC-2026-00042", entry_number="222420261000012345"
+    )
+    ShipmentFactory.create(**fixed, job_number="IM-2026-00003")  # matches none of them
+    for query, expected in [
+        ("上海东方贸易", [a]),  # the consignee's Chinese name
+        ("maschinenbau", [a]),  # the consignor's name, another case
+        ("ningbo HAISHU", [b]),  # the notify party's English name, two words
+        ("gear pumps", [a]),  # a goods line's description
+        ("8413", [a]),  # an HS code's first digits
+        ("8413.60", [a]),
+        ("gp-4410", [b]),  # a product's SKU
+        ("齿轮泵", [b]),  # a product's Chinese name
+        ("222420261000012345", [b]),  # the customs entry number
+        ("dc-2026-00042", [b]),  # our declaration reference
+        ("coffee 宁波", [b]),  # each word somewhere: goods and party
+    ]:
+        assert numbers(selectors.shipment_list(actor=actor, q=query)) == [s.job_number for s in expected], query
+    for query in ["coffee hamburg", "8413 宁波", "上海东方贸易 GP-4410", "0901", "8414"]:
+        assert numbers(selectors.shipment_list(actor=actor, q=query)) == [], query
+
+
+def test_search_leaves_other_tenants_out(actor, enterprise, consignee):
+    mine = ShipmentFactory.create(enterprise=enterprise, consignee=consignee)
+    other = EnterpriseFactory.create()
+    twin = PartyFactory.create(enterprise=other, name_local=consignee.name_local, name_en="Shanghai Dongfang Trading")
+    theirs = ShipmentFactory.create(enterprise=other, consignee=twin)
+    GoodsLineFactory.create(enterprise=other, shipment=theirs, description="Shanghai Dongfang samples")
+    DeclarationFactory.create(enterprise=other, shipment=theirs, entry_number="222420261000099999")
+    assert numbers(selectors.shipment_list(actor=actor, q=consignee.name_local)) == [mine.job_number]
+    for query in ["Dongfang", "samples", "222420261000099999"]:
+        assert numbers(selectors.shipment_list(actor=actor, q=query)) == [], query
+
+
+def test_partner_searches_granted_shipments_within_its_grants(enterprise, consignee, make_actor, make_member):
+    """A broker finds a client's shipment by its party name; declarations and products count only with a grant
+    for their module, as their own pages are shown."""
+    broker = EnterpriseFactory.create()
+    PartnerGrantFactory.create(grantor=enterprise, grantee=broker, module="shipments", access="read")
+    theirs = ShipmentFactory.create(enterprise=enterprise, consignee=consignee)
+    product = ProductFactory.create(enterprise=enterprise, sku="GP-4410")
+    GoodsLineFactory.create(enterprise=enterprise, shipment=theirs, description="Gear pumps", product=product)
+    DeclarationFactory.create(enterprise=enterprise, shipment=theirs, entry_number="222420261000054321")
+    ShipmentFactory.create(enterprise=enterprise)
+    broker_actor = make_actor(make_member(broker, "operator").user, broker)
+    assert numbers(selectors.shipment_list(actor=broker_actor, q="东方贸易 gear")) == [theirs.job_number]
+    for query in ["222420261000054321", "GP-4410"]:
+        assert numbers(selectors.shipment_list(actor=broker_actor, q=query)) == [], query
+    for module in ["customs", "products"]:
+        PartnerGrantFactory.create(grantor=enterprise, grantee=broker, module=module, access="read")
+    broker_actor = make_actor(broker_actor.user, broker)
+    for query in ["222420261000054321", "GP-4410"]:
+        assert numbers(selectors.shipment_list(actor=broker_actor, q=query)) == [theirs.job_number], query
+
+
+def test_search_keeps_to_a_few_words(actor):
+    assert numbers(selectors.shipment_list(actor=actor, q=" ".join("abcdefghij"))) == []
+    with pytest.raises(ValidationFailed) as exc:
+        selectors.shipment_list(actor=actor, q=" ".join("abcdefghijk"))
+    assert list(exc.value.errors) == ["q"]
 
 
 def test_bad_filters_name_their_field(actor):

@@ -46,6 +46,18 @@ def test_list_filters_search_and_pagination(login, owner, enterprise, setting):
     assert "货运" in zh
 
 
+def test_list_search_finds_a_party_name_and_says_what_it_reads(login, owner, enterprise, consignee):
+    found = ShipmentFactory.create(enterprise=enterprise, job_number="IM-2026-00001", consignee=consignee)
+    ShipmentFactory.create(enterprise=enterprise, job_number="IM-2026-00002")
+    client = login(owner)
+    page = text(client.get(reverse("shipments:list"), {"q": "东方贸易"}))
+    assert ("1 shipment" in page, found.job_number in page, "IM-2026-00002" in page) == (True, True, False)
+    assert "party name (Chinese or English)" in page
+    assert 'aria-describedby="id_q_helptext"' in page
+    zh = text(client.get(reverse("shipments:list"), HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "海关编号" in zh
+
+
 def test_create_with_inline_errors_then_detail(login, owner, enterprise, setting, consignor):
     client = login(owner)
     assert client.get(reverse("shipments:create")).status_code == 200
