@@ -69,12 +69,22 @@ def test_prepare_check_file_and_follow_a_declaration(live_server, page: Page, se
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status").filter(has_text="The declaration has been saved.")).to_be_visible()
 
-    # Each item needs its domestic destination (境内目的地): fixed in the item's form.
+    # Each item needs its domestic destination (境内目的地): fixed in the item's form, whose fields are checked
+    # inline as they change.
     page.get_by_role("link", name=re.compile(r"Items \(2\)")).click()
     for number in (1, 2):
         page.locator(f"#item-{number}").get_by_role("link", name="Edit").click()
         expect(page.get_by_test_id("item-form")).to_be_visible()
+        expect(page.get_by_test_id("check-domestic_area")).to_contain_text("domestic destination")
+        if number == 1:
+            quantity = page.locator("#id_quantity").input_value()
+            page.fill("#id_quantity", "-3")
+            page.locator("#id_quantity").blur()
+            expect(page.get_by_test_id("check-quantity")).to_contain_text("The value cannot be negative.")
+            page.fill("#id_quantity", quantity)
         page.fill("#id_domestic_area", "31222")
+        page.locator("#id_domestic_area").blur()
+        expect(page.get_by_test_id("check-domestic_area")).not_to_contain_text("domestic destination")
         page.get_by_test_id("item-form").get_by_role("button", name="Save").click()
         expect(page.locator(f"#item-{number}")).to_contain_text("31222")
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpass.core.errors import ValidationFailed
 from cpass.customs.choices import ChargeMode, Confirmation
-from cpass.products.elements import clean_element_values, join_specification
+from cpass.products.elements import Element, clean_element_values, join_specification
 from cpass.products.validation import ProductRules
 from cpass.reference.tables import Table
 from cpass.shipments import validation
@@ -289,6 +289,9 @@ class DeclarationFields:
 
     def line(self, code: str, ciq_code: str) -> TariffLine:
         return self._rules.line(code, ciq_code)
+
+    def elements(self, code: str) -> list[Element]:
+        return self._rules.elements(code)
 
     def item(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Every given item field checked, all errors together; then, with a commodity code, its tariff line on

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 import pycountry
@@ -44,9 +45,10 @@ from cpass.customs.models import (
     DeclarationItem,
     GatewayReceipt,
 )
-from cpass.customs.rules import ValidationReport, validate_declaration
+from cpass.customs.rules import ValidationReport, validate_declaration, validate_item
 from cpass.imports import bulk
 from cpass.parties.selectors import usable_party_id
+from cpass.products.elements import join_specification
 from cpass.products.models import Product
 from cpass.reference.selectors import entries
 from cpass.reference.tables import Table
@@ -474,7 +476,16 @@ def item_values(
 ) -> dict[str, Any]:
     """An item's checked values, merged over `current` (its stored values when it changes): the field checks,
     then the checks between fields and the total. Shared with the Excel import."""
-    values = fields.item({key: value for key, value in raw.items() if key not in ("goods_line_id", "product_id")})
+    values = fields.item({key: value for key, value in raw.items() if key not in _LINKS})
+    merged = _item_merged(raw, values, current)
+    DeclarationFields.check_item_together(merged)
+    item_total(merged)
+    return merged
+
+
+def _item_merged(
+    raw: Mapping[str, Any], values: Mapping[str, Any], current: Mapping[str, Any] | None
+) -> dict[str, Any]:
     merged = dict(current or {})
     merged.update(values)
     if "hs_code" in values and current and values["hs_code"] != current.get("hs_code"):
@@ -482,13 +493,65 @@ def item_values(
         for unit in ("legal_unit_1", "legal_unit_2"):
             if unit not in raw:
                 merged[unit] = values.get(unit, "")
-    DeclarationFields.check_item_together(merged)
-    item_total(merged)
     return merged
 
 
 def _item_current(item: DeclarationItem) -> dict[str, Any]:
     return {field: getattr(item, field) for field in ITEM_FIELDS}
+
+
+def item_preview(
+    *, actor: Actor, declaration: Declaration, item: DeclarationItem | None, raw: Mapping[str, Any]
+) -> tuple[dict[str, list[str]], ValidationReport]:
+    """What `item_create` (no `item`) or `item_update` would say of these item values, without writing: the field
+    errors (each field on its own, the code with its CIQ sub-code and elements together, then the fields
+    together) and the rules' findings of the item with the accepted values. A refused code is left out, so the
+    rules read no tariff line of a code other than the one typed."""
+    fields = DeclarationFields(on=declaration_day(declaration))
+    errors: dict[str, list[str]] = {}
+
+    def accepted(check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except ValidationFailed as exc:
+            for field, texts in (exc.errors or {"": [exc.detail]}).items():
+                errors.setdefault(field, []).extend(str(message) for message in texts)
+            return None
+
+    current = _item_current(item) if item is not None else None
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in ITEM_FIELDS and name not in _CODE_PART and name not in _LINKS:
+            values.update(accepted(partial(fields.item, {name: value})) or {})
+    code_part = {name: raw[name] for name in _CODE_PART if name in raw}
+    if code_part:
+        checked = accepted(partial(fields.item, code_part))
+        if checked is None and "hs_code" not in errors and "ciq_code" not in errors:
+            # The code stands, its elements do not: the rules read them as typed.
+            checked = fields.item({name: value for name, value in code_part.items() if name != "elements"})
+            typed = code_part.get("elements")
+            if isinstance(typed, Mapping) and checked.get("hs_code"):
+                checked["elements"] = {str(key): str(value) for key, value in typed.items() if value}
+                checked["specification"] = join_specification(fields.elements(checked["hs_code"]), checked["elements"])
+        values.update(checked if checked is not None else {"hs_code": "", "ciq_code": "", "elements": {}})
+    values.update(accepted(partial(_resolve_links, actor, declaration, raw)) or {})
+    merged = _item_merged(raw, values, current)
+    accepted(partial(DeclarationFields.check_item_together, merged))
+    accepted(partial(item_total, merged))
+    if item is None:
+        stored = DeclarationItem.objects.unscoped().filter(declaration=declaration)
+        edited = DeclarationItem(
+            enterprise_id=declaration.enterprise_id,
+            declaration=declaration,
+            item_number=(stored.aggregate(last=Max("item_number"))["last"] or 0) + 1,
+        )
+    else:
+        edited = DeclarationItem(
+            **{field.attname: getattr(item, field.attname) for field in DeclarationItem._meta.concrete_fields}
+        )
+    for field, value in merged.items():
+        setattr(edited, field, value)
+    return errors, validate_item(declaration, edited, on=declaration_day(declaration))
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ urlpatterns = [
     path("declarations/<int:declaration_id>/delete/", views.declaration_delete, name="declaration_delete"),
     path("declarations/<int:declaration_id>/containers/", views.declaration_containers, name="declaration_containers"),
     path("declarations/<int:declaration_id>/items/new/", views.item_add, name="item_add"),
+    path("declarations/<int:declaration_id>/items/new/check/", views.item_check, name="item_add_check"),
     path("declarations/<int:declaration_id>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
+    path("declarations/<int:declaration_id>/items/<int:item_id>/check/", views.item_check, name="item_edit_check"),
     path("declarations/<int:declaration_id>/items/<int:item_id>/delete/", views.item_delete, name="item_delete"),
     path("declarations/<int:declaration_id>/documents/new/", views.document_add, name="document_add"),
     path(

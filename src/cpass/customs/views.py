@@ -1,12 +1,12 @@
 """The customs pages: the duty calculator (stateless, read-only: a GET form, so a calculation can be bookmarked
-and shared) and the declaration pages (list, detail with tabs, header form with inline checks, items, documents,
-containers, workflow, preparing a declaration from a shipment)."""
+and shared) and the declaration pages (list, detail with tabs, header and item forms with inline checks,
+documents, containers, workflow, preparing a declaration from a shipment)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -59,11 +59,11 @@ from cpass.customs.models import (
     Declaration,
     DeclarationItem,
 )
-from cpass.customs.rules import validate_declaration
+from cpass.customs.rules import Finding, validate_declaration
 from cpass.parties.models import Party
 from cpass.parties.selectors import party_choices
 from cpass.products.elements import Element, join_specification
-from cpass.products.forms import element_field_map, element_field_name
+from cpass.products.forms import ELEMENT_PREFIX, element_field_map, element_field_name
 from cpass.products.selectors import product_choices
 from cpass.products.validation import ProductRules
 from cpass.reference.selectors import code_entry
@@ -193,8 +193,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
 
 # -- declarations ---------------------------------------------------------------------------------------
 #
-# The list, the detail with its tabs, the header form with inline checks as a person edits, items (with the
-# declaration elements of their code), accompanying documents, containers, the workflow, and preparing a
+# The list, the detail with its tabs, the header and item forms with inline checks as a person edits (items
+# with the declaration elements of their code), accompanying documents, containers, the workflow, and preparing a
 # declaration from a shipment. Each view parses a form, calls a service or selector, renders; a service's
 # refusal lands on the form's fields. Tenancy: every read starts from the customs selectors or
 # `for_actor`, so another enterprise's declaration is a 404.
@@ -271,31 +271,43 @@ def _form_field(name: str) -> str:
 
 def _header_checks(actor: Actor, declaration: Declaration, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Every edited value checked as the services check it (each field on its own, then together), and the
-    rules report of the declaration with the edited values; nothing is saved. Findings on fields that already
-    have a field error are left out (the field error says what to fix first)."""
+    rules report of the declaration with the edited values; nothing is saved."""
     errors, report = services.declaration_header_preview(actor=actor, declaration=declaration, raw=raw)
-    by_field: dict[str, list[dict[str, str]]] = {name: [] for name in DeclarationHeaderForm.base_fields}
+    placed = [(_form_field(finding.field), finding) for finding in report.findings]
+    return _checks(DeclarationHeaderForm.base_fields, errors, placed, declaration)
+
+
+def _checks(
+    names: Iterable[str],
+    errors: Mapping[str, list[str]],
+    placed: Iterable[tuple[str, Finding]],
+    declaration: Declaration,
+) -> dict[str, Any]:
+    """The inline checks of a form: each field's errors and findings, the findings of fields not on the form
+    (linked to where they are put right) and the counts. A finding on a field that has an error is left out:
+    the error says what to fix first."""
+    by_field: dict[str, list[dict[str, str]]] = {name: [] for name in names}
+    others: list[dict[str, Any]] = []
     for field, found in errors.items():
         for text in found:
-            by_field.setdefault(field, []).append({"severity": "error", "message": text, "code": ""})
-    others: list[dict[str, Any]] = []
-    for finding in report.findings:
-        name = _form_field(finding.field)
+            entry = {"severity": "error", "message": text, "code": ""}
+            if field in by_field:
+                by_field[field].append(entry)
+            else:
+                others.append({**entry, "link": ""})
+    for name, finding in placed:
         entry = {"severity": finding.severity, "message": str(finding.message), "code": finding.code}
         if name in by_field:
             if name not in errors:
                 by_field[name].append(entry)
         else:
             others.append({**entry, "link": _finding_link(declaration, finding.field, {}, editable=True)})
-    error_count = sum(1 for entries in by_field.values() for entry in entries if entry["severity"] == "error")
-    warning_count = sum(1 for entries in by_field.values() for entry in entries if entry["severity"] == "warning")
-    error_count += sum(1 for entry in others if entry["severity"] == "error")
-    warning_count += sum(1 for entry in others if entry["severity"] == "warning")
+    entries = [*(entry for found in by_field.values() for entry in found), *others]
     return {
         "field_checks": by_field,
         "other_checks": others,
-        "error_count": error_count,
-        "warning_count": warning_count,
+        "error_count": sum(1 for entry in entries if entry["severity"] == "error"),
+        "warning_count": sum(1 for entry in entries if entry["severity"] == "warning"),
     }
 
 
@@ -690,11 +702,61 @@ def _item_form(
     return actor, declaration, item, form
 
 
+#: Where the item form's inline checks show what concerns the declaration elements (their inputs come with
+#: the code's template, from the products app).
+ELEMENTS_CHECK = "elements"
+
+
+def _item_check_field(field: str) -> str:
+    """The item form's check of a service error or finding: "items[2].quantity" or "quantity" → quantity; any
+    declaration element ("items[2].elements.brand", "elements.brand") → the elements' check. A field of the
+    declaration ("licence_number") stays as it is, for the summary."""
+    match = _FINDING_PATH.fullmatch(field)
+    name = (match[2] or field) if match else field
+    return ELEMENTS_CHECK if name == "elements" or name.startswith("elements.") else name
+
+
+def _item_check_names(form: DeclarationItemForm) -> list[str]:
+    return [*(name for name in form.fields if not name.startswith(ELEMENT_PREFIX)), ELEMENTS_CHECK]
+
+
+def _item_checks(
+    actor: Actor, declaration: Declaration, item: DeclarationItem | None, form: DeclarationItemForm
+) -> dict[str, Any]:
+    """The item as typed (or as stored, for an unbound form), checked as saving it would check it (the form,
+    then the services' field checks) and by the rules; nothing is saved."""
+    errors: dict[str, list[str]] = {}
+    raw: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # the form's own errors stand; the services check the rest
+        for name, refused in form.errors.items():
+            if name.startswith(ELEMENT_PREFIX):
+                label = form.fields[name].label
+                errors.setdefault(ELEMENTS_CHECK, []).extend(f"{label}: {text}" for text in refused)
+            else:
+                errors.setdefault(_item_check_field(name), []).extend(str(text) for text in refused)
+        raw = form.service_data(changed_only=item is not None)
+    found, report = services.item_preview(actor=actor, declaration=declaration, item=item, raw=raw)
+    for name, texts in found.items():
+        errors.setdefault(_item_check_field(name), []).extend(texts)
+    placed = [(_item_check_field(finding.field), finding) for finding in report.findings]
+    return _checks(_item_check_names(form), errors, placed, declaration)
+
+
 def _item_panel(
-    request: HttpRequest, declaration: Declaration, form: DeclarationItemForm, *, action: str, title: str, saved: bool
+    request: HttpRequest,
+    declaration: Declaration,
+    form: DeclarationItemForm,
+    *,
+    action: str,
+    check_url: str,
+    title: str,
+    saved: bool,
+    checks: dict[str, Any] | None,
 ) -> HttpResponse:
     """After a save: back to the items tab (HX-Redirect for HTMX). Otherwise the form: the fragment for HTMX
-    (200, so HTMX swaps it in with its inline errors), the whole page for a plain request."""
+    (200, so HTMX swaps it in with its inline errors), the whole page for a plain request. `checks` are the
+    inline checks shown when the form opens (None: they run at the first change)."""
     target = _detail_url(declaration.pk, "items")
     if saved:
         if _htmx(request):
@@ -707,9 +769,11 @@ def _item_panel(
         "form": form,
         "declaration": declaration,
         "action": action,
+        "check_url": check_url,
         "title": title,
         "cancel_url": target,
         "preview": preview,
+        "checks": checks or {"field_checks": {name: [] for name in _item_check_names(form)}, "pending": True},
     }
     if _htmx(request):
         return render(request, "customs/declarations/_item_form.html", context)
@@ -739,13 +803,23 @@ def item_add(request: HttpRequest, declaration_id: int) -> HttpResponse:
         else:
             saved = True
             messages.success(request, _("The item has been added."))
-    action = reverse("customs:item_add", args=[declaration.pk])
-    return _item_panel(request, declaration, form, action=action, title=_("Add item"), saved=saved)
+    return _item_panel(
+        request,
+        declaration,
+        form,
+        action=reverse("customs:item_add", args=[declaration.pk]),
+        check_url=reverse("customs:item_add_check", args=[declaration.pk]),
+        title=_("Add item"),
+        saved=saved,
+        checks=None,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, declaration_id: int, item_id: int) -> HttpResponse:
+    """An item's form. Opened, it shows the item's findings next to their fields (the validation tab links here);
+    every field is checked inline as it changes (`item_check`)."""
     actor, declaration, item, form = _item_form(request, declaration_id, item_id)
     assert item is not None
     saved = False
@@ -759,9 +833,26 @@ def item_edit(request: HttpRequest, declaration_id: int, item_id: int) -> HttpRe
         else:
             saved = True
             messages.success(request, _("Item %(number)d has been saved.") % {"number": item.item_number})
-    action = reverse("customs:item_edit", args=[declaration.pk, item.pk])
-    title = _("Edit item %(number)d") % {"number": item.item_number}
-    return _item_panel(request, declaration, form, action=action, title=title, saved=saved)
+    return _item_panel(
+        request,
+        declaration,
+        form,
+        action=reverse("customs:item_edit", args=[declaration.pk, item.pk]),
+        check_url=reverse("customs:item_edit_check", args=[declaration.pk, item.pk]),
+        title=_("Edit item %(number)d") % {"number": item.item_number},
+        saved=saved,
+        checks=_item_checks(actor, declaration, item, form) if request.method == "GET" else None,
+    )
+
+
+@login_required
+@require_POST
+def item_check(request: HttpRequest, declaration_id: int, item_id: int | None = None) -> HttpResponse:
+    """HTMX, as a person edits an item (new or stored): the field checks and the rules' findings of the item with
+    the typed values, swapped in next to each field (out of band) and as a summary. Nothing is saved."""
+    actor, declaration, item, form = _item_form(request, declaration_id, item_id)
+    context = {"checks": _item_checks(actor, declaration, item, form), "declaration": declaration, "oob": True}
+    return render(request, "customs/declarations/_item_checks.html", context)
 
 
 @login_required

@@ -70,10 +70,14 @@ def _related(instance: Model, name: str) -> list[Any] | None:
 
 
 class Context:
-    """One declaration as the rules see it, on the date `on` (tariff, code tables and exchange rates)."""
+    """One declaration as the rules see it, on the date `on` (tariff, code tables and exchange rates). `items`,
+    when given, stand in for its stored items (an item being edited, checked before it is saved)."""
 
-    def __init__(self, declaration: Declaration, *, on: dt.date | None = None) -> None:
+    def __init__(
+        self, declaration: Declaration, *, on: dt.date | None = None, items: list[DeclarationItem] | None = None
+    ) -> None:
         self.declaration = declaration
+        self._given_items = items
         self.today = timezone.localdate()
         self.on: dt.date = on or declaration.declaration_date or declaration.import_export_date or self.today
         #: The day the declaration is (or would be) lodged: its declaration date, else `on`, else today.
@@ -90,6 +94,8 @@ class Context:
 
     @cached_property
     def items(self) -> list[DeclarationItem]:
+        if self._given_items is not None:
+            return sorted(self._given_items, key=lambda item: (item.item_number, item.pk or 0))
         if self.declaration.pk is None:
             return []
         rows = _related(self.declaration, "items")

@@ -132,7 +132,10 @@ def item_hit(number: int, name: str, message: Message) -> Hit:
 @dataclass(frozen=True)
 class Rule:
     """One registered rule. `check` yields hits; `applies` says whether the rule runs for a declaration at all
-    (direction, trade mode, transport mode...). `title` and `basis` feed the rule list in the docs."""
+    (direction, trade mode, transport mode...). `title` and `basis` feed the rule list in the docs.
+    `from_items`: its findings on the declaration's fields (licence number, documents) come from what single
+    items carry (the licences their tariff lines call for, the certificates they claim), so checking one item
+    shows them too."""
 
     code: str
     severity: Severity
@@ -140,6 +143,7 @@ class Rule:
     check: Callable[[Context], Iterable[Hit]]
     applies: Callable[[Context], bool]
     basis: str = ""
+    from_items: bool = False
 
     def run(self, context: Context) -> Iterator[Finding]:
         if not self.applies(context):
@@ -163,13 +167,14 @@ def rule(
     *,
     applies: Callable[[Context], bool] = _always,
     basis: str = "",
+    from_items: bool = False,
 ) -> Callable[[Callable[[Context], Iterable[Hit]]], Callable[[Context], Iterable[Hit]]]:
     """Register the decorated check under `code` (codes are unique and never reused)."""
 
     def register(check: Callable[[Context], Iterable[Hit]]) -> Callable[[Context], Iterable[Hit]]:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, severity, title, check, applies, basis)
+        RULES[code] = Rule(code, severity, title, check, applies, basis, from_items)
         return check
 
     return register

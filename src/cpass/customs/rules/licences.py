@@ -66,7 +66,7 @@ def _present(context: Context, code: str) -> bool:
     return code in context.document_codes
 
 
-@rule("CUS-LIC-001", ERROR, _("Goods prohibited from import or export"))
+@rule("CUS-LIC-001", ERROR, _("Goods prohibited from import or export"), from_items=True)
 def prohibited(context: Context) -> Iterator[Hit]:
     for code, numbers in _conditions(context).items():
         if code in PROHIBITED and PROHIBITED[code] == context.is_import:
@@ -109,12 +109,12 @@ def _missing_licences(context: Context, *, mandatory: bool) -> Iterator[Hit]:
         yield Hit(field, message)
 
 
-@rule("CUS-LIC-002", ERROR, _("Licences the law requires, present"))
+@rule("CUS-LIC-002", ERROR, _("Licences the law requires, present"), from_items=True)
 def mandatory_licences(context: Context) -> Iterator[Hit]:
     yield from _missing_licences(context, mandatory=True)
 
 
-@rule("CUS-LIC-003", WARNING, _("Other licences and certificates of the supervision conditions"))
+@rule("CUS-LIC-003", WARNING, _("Other licences and certificates of the supervision conditions"), from_items=True)
 def other_licences(context: Context) -> Iterator[Hit]:
     yield from _missing_licences(context, mandatory=False)
 

@@ -495,7 +495,7 @@ def agreement_rate_unclaimed(context: Context) -> Iterator[Hit]:
         )  # fmt: skip
 
 
-@rule("CUS-ORG-003", WARNING, _("Certificate of origin among the accompanying documents"))
+@rule("CUS-ORG-003", WARNING, _("Certificate of origin among the accompanying documents"), from_items=True)
 def certificate_document(context: Context) -> Iterator[Hit]:
     claimed = [item.item_number for item in context.items if not blank(item.origin_certificate)]
     if claimed and CERTIFICATE_OF_ORIGIN not in context.document_codes:

@@ -1,4 +1,4 @@
-"""The declaration pages: list, detail tabs, the header form with its inline checks, items with their
+"""The declaration pages: list, detail tabs, the header and item forms with their inline checks, items with their
 declaration elements, documents, containers, the workflow buttons, preparing from a shipment; each in
 English and Chinese; another enterprise's declaration is a 404 and a viewer changes nothing."""
 
@@ -26,6 +26,7 @@ from cpass.parties.tests.factories import PartyFactory
 from cpass.products.tests.factories import ProductFactory
 from cpass.products.validation import ProductRules
 from cpass.shipments.tests.factories import ContainerFactory, GoodsLineFactory, ShipmentFactory
+from cpass.tariff.models import TariffLine
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -186,6 +187,8 @@ def test_another_enterprises_declaration_is_absent(login, enterprise, declaratio
         (reverse("customs:declaration_containers", args=[declaration.pk]), {}),
         (reverse("customs:item_add", args=[declaration.pk]), {"name": "x"}),
         (reverse("customs:item_edit", args=[declaration.pk, item.pk]), {"name": "x"}),
+        (reverse("customs:item_add_check", args=[declaration.pk]), {"hs_code": PUMP}),
+        (reverse("customs:item_edit_check", args=[declaration.pk, item.pk]), {"hs_code": PUMP}),
         (reverse("customs:document_remove", args=[declaration.pk, document.pk]), {}),
         (reverse("customs:declaration_prepare", args=[declaration.shipment_id]), {}),
     ):
@@ -213,6 +216,8 @@ def test_a_viewer_reads_but_changes_nothing(login, enterprise, declaration, make
         (reverse("customs:document_add", args=[declaration.pk]), {"code": "Y", "number": "A1"}),
         (reverse("customs:item_delete", args=[declaration.pk, item.pk]), {}),
         (reverse("customs:declaration_containers", args=[declaration.pk]), {}),
+        (reverse("customs:item_add_check", args=[declaration.pk]), {"hs_code": PUMP}),
+        (reverse("customs:item_edit_check", args=[declaration.pk, item.pk]), {"hs_code": PUMP}),
     ):
         assert client.post(url, data).status_code in (403, 404), url
     stored = Declaration.objects.unscoped().get(pk=declaration.pk)
@@ -350,6 +355,94 @@ def test_items_are_added_edited_and_removed_with_their_elements(login, owner, de
     assert list(
         DeclarationItem.objects.unscoped().filter(declaration=declaration).values_list("item_number", "name")
     ) == [(1, "液压齿轮泵")]
+
+
+def item_data(**changes: str) -> dict[str, str]:
+    """A complete new pump item as the item form sends it, then `changes`."""
+    data = {
+        "hs_code": PUMP,
+        "name": "齿轮泵",
+        "quantity": "5",
+        "trade_unit": "001",
+        "legal_quantity_1": "5",
+        "legal_unit_1": "001",
+        "legal_quantity_2": "500",
+        "legal_unit_2": "035",
+        "unit_price": "100",
+        "currency": "EUR",
+        "origin_country": "DEU",
+        "destination_country": "CHN",
+        "domestic_area": "31222",
+        "duty_mode": "1",
+        **element_data(PUMP, dt.date(2026, 3, 4)),
+        "el_export_preference": "3",  # not applicable to imports
+    }
+    data.update(changes)
+    return data
+
+
+def test_item_checks_flag_typed_values_inline_without_saving(login, owner, declaration, demo):
+    client = login(owner)
+    url = reverse("customs:item_add_check", args=[declaration.pk])
+    form = text(client.get(reverse("customs:item_add", args=[declaration.pk]), **HTMX))
+    assert (f'hx-post="{url}"' in form, 'id="item-checks"' in form, 'id="check-quantity"' in form) == (
+        True,
+        True,
+        True,
+    )
+    assert 'id="check-elements"' in form
+    good = text(client.post(url, item_data(), **HTMX))
+    assert ('id="item-checks"' in good, "No findings" in good) == (True, True)
+    assert 'id="check-quantity" class="field-checks" data-testid="check-quantity" hx-swap-oob="true"' in good
+
+    page = text(client.post(url, item_data(quantity="-5", legal_quantity_2="", name=""), **HTMX))
+    assert "The value cannot be negative." in checks_of(page, "quantity")
+    assert "CUS-ITM-021" in checks_of(page, "legal_quantity_2")
+    assert "Item 2: enter the goods name." in checks_of(page, "name")  # the number it will have
+    assert "<li>" not in checks_of(page, "currency")
+    assert "Item 2: enter the total price." in checks_of(page, "total_price")  # none without a quantity
+    assert "4 errors" in page.split('data-testid="item-checks"')[1]
+    zh = text(client.post(url, item_data(quantity="-5", legal_quantity_2=""), **HTMX, **ZH))
+    assert "数值不能为负。" in checks_of(zh, "quantity")
+    assert "第2项：税号8413602100有法定第二计量单位" in checks_of(zh, "legal_quantity_2")
+
+    unknown = text(client.post(url, item_data(hs_code="8413602199"), **HTMX))
+    assert "CN has no tariff line 8413602199." in checks_of(unknown, "hs_code")
+    assert "<li>" not in checks_of(unknown, "legal_quantity_2")  # no rule reads a refused code's line
+    TariffLine.objects.filter(code=PUMP).update(valid_to=dt.date(2026, 1, 31))
+    expired = text(client.post(url, item_data(), **HTMX))
+    assert "is not valid on 2026-03-04" in checks_of(expired, "hs_code")
+    assert "在 2026-03-04 无效" in checks_of(text(client.post(url, item_data(), **HTMX, **ZH)), "hs_code")
+    TariffLine.objects.filter(code=PUMP).update(valid_to=None)
+
+    missing = text(client.post(url, item_data(el_brand=""), **HTMX))
+    assert "is a required declaration element." in checks_of(missing, "elements")
+    assert DeclarationItem.objects.unscoped().filter(declaration=declaration).count() == 1
+
+
+def test_item_checks_of_a_stored_item_and_what_its_line_asks_of_the_declaration(login, owner, declaration, demo):
+    item = DeclarationItem.objects.unscoped().get(declaration=declaration)
+    TariffLine.objects.filter(code=PUMP).update(supervision_conditions="O")
+    client = login(owner)
+    edit = text(client.get(reverse("customs:item_edit", args=[declaration.pk, item.pk])))
+    url = reverse("customs:item_edit_check", args=[declaration.pk, item.pk])
+    assert f'hx-post="{url}"' in edit
+    assert "CUS-ITM-004" in checks_of(edit, "domestic_area")  # the stored item's findings, as the form opens
+    summary = edit.split('data-testid="item-checks"')[1]
+    assert ("CUS-LIC-002" in summary, "Automatic import licence" in summary, "?tab=documents" in summary) == (
+        True,
+        True,
+        True,
+    )
+    data = {**form_values(edit, action=reverse("customs:item_edit", args=[declaration.pk, item.pk]))}
+    data.update({"domestic_area": ["31222"], "total_price": ["99"]})
+    page = text(client.post(url, data, **HTMX))
+    assert "<li>" not in checks_of(page, "domestic_area")
+    assert "is not unit price × quantity" in checks_of(page, "total_price")
+    zh = text(client.post(url, data, **HTMX, **ZH))
+    assert "CUS-LIC-002" in zh.split('data-testid="item-checks"')[1]
+    stored = DeclarationItem.objects.unscoped().get(pk=item.pk)
+    assert (stored.domestic_area, stored.total_price) == ("", Decimal("12000.00"))
 
 
 def test_documents_and_containers(login, owner, declaration):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from html import unescape
@@ -430,18 +429,14 @@ def test_pdfs_render_with_the_bundled_font(actor, declaration, shipment, calcula
     assert packing.fonts <= pdf_module.FONT_FAMILIES
 
 
-def test_fifty_items_render_quickly(actor, declaration, calculation, enterprise):
+def test_fifty_items_fill_several_pages(actor, declaration, calculation, enterprise):
+    """The most items a declaration holds; how long it takes belongs to bench/, not to a timed test."""
     DeclarationItemFactory.create_batch(
         49, enterprise=enterprise, declaration=declaration, item_number=factory.Iterator(range(2, 51))
     )
-    started = time.perf_counter()
     pdf = render.declaration_draft_pdf(actor=actor, declaration_id=declaration.pk, language="zh-hans")
-    elapsed = time.perf_counter() - started
     assert pdf.content.startswith(b"%PDF-")
     assert pdf.pages >= 4
-    # About 2 s of CPU on the 2-core development machine (docs/operations.md); the bound only catches a layout
-    # gone quadratic (a first version with auto-width tables took 70 s), with room for a loaded CI machine.
-    assert elapsed < 10.0, elapsed
 
 
 def test_missing_pango_is_a_clear_503(actor, shipment, monkeypatch):

@@ -4,7 +4,6 @@ smallest change that breaks it (and stays silent where it does not apply)."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils import timezone, translation
 
 from cpass.customs.choices import MAX_ITEMS
 from cpass.customs.models import Declaration, DeclarationDocument, DeclarationItem
-from cpass.customs.rules import RULES, ValidationReport, validate_declaration
+from cpass.customs.rules import RULES, ValidationReport, validate_declaration, validate_item
 from cpass.customs.rules.dates import add_months
 from cpass.customs.tests.factories import DeclarationDocumentFactory, DeclarationFactory, DeclarationItemFactory
 from cpass.parties.choices import MatchStatus
@@ -197,7 +196,7 @@ def test_validation_never_writes(declaration, django_assert_max_num_queries):
     assert not [q for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
 
 
-def test_fifty_items_read_in_few_queries_and_fast(demo):
+def test_fifty_items_read_in_few_queries(demo):
     declaration = make_declaration()
     for number in range(1, MAX_ITEMS + 1):
         add_item(declaration, item_number=number, legal_quantity_2=Decimal(20))
@@ -205,14 +204,11 @@ def test_fifty_items_read_in_few_queries_and_fast(demo):
     validate_declaration(declaration)  # warm the per-process code-table cache
     declaration.refresh_from_db()
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
         report = validate_declaration(declaration)
-        elapsed = time.perf_counter() - started
     assert report.findings == []
     # items, documents, containers, shipment, parties, screening, tariff lines, templates, EUR rate (2),
     # places (2), partly loaded tables (2): nothing per item.
     assert len(queries.captured_queries) <= 16, [q["sql"] for q in queries.captured_queries]
-    assert elapsed < 0.5  # generous for slow CI; bench figure in the report is ~10 ms
 
 
 def test_prefetched_rows_are_used(declaration):
@@ -230,6 +226,24 @@ def test_prefetched_rows_are_used(declaration):
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert '"customs_declarationitem"' not in tables
     assert '"customs_declarationdocument"' not in tables
+
+
+def test_one_item_as_edited_is_checked_with_what_it_asks_of_the_declaration(declaration):
+    from cpass.tariff.models import TariffLine
+
+    stored = add_item(declaration, domestic_area="")  # item 2: a finding of its own, not of the edited item
+    TariffLine.objects.filter(code=PUMP).update(supervision_conditions="O")
+    edited = DeclarationItem.objects.unscoped().get(pk=stored.pk)
+    edited.item_number, edited.quantity = 5, Decimal("-1")  # unsaved; numbered past a gap (not CUS-ITM-003 here)
+    report = validate_item(declaration, edited)
+    assert [(f.code, f.field, f.item_number) for f in report.findings] == [
+        ("CUS-LIC-002", "documents", None),
+        ("CUS-ITM-004", "items[5].domestic_area", 5),
+        ("CUS-ITM-005", "items[5].quantity", 5),
+        ("CUS-ITM-007", "items[5].legal_quantity_1", 5),
+    ]
+    assert "Items 5 need" in str(report.findings[0].message)
+    assert DeclarationItem.objects.unscoped().get(pk=stored.pk).quantity == Decimal("10")
 
 
 def test_an_unsaved_declaration_is_validated_without_items(demo):
