@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cpass.core.actor import Actor
 from cpass.core.errors import ValidationFailed
 from cpass.core.platform import require_platform_staff
+from cpass.places.importers import SIX_PLACES
 from cpass.places.models import CoordinatesSource, Location
 from cpass.places.selectors import location_get
 
@@ -29,7 +30,7 @@ def _coordinate(name: str, value: Any) -> Decimal | None:
         raise ValidationFailed.on(name, _("“%(value)s” is not a number.") % {"value": str(value)[:20]}) from None
     if not number.is_finite() or abs(number) > _LIMITS[name]:
         raise ValidationFailed.on(name, _("Between -%(limit)s and %(limit)s degrees.") % {"limit": _LIMITS[name]})
-    return number.quantize(Decimal("0.000001"))
+    return number.quantize(SIX_PLACES)
 
 
 @transaction.atomic
