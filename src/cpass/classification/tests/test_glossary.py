@@ -39,3 +39,16 @@ def test_text_without_chinese_terms_reads_as_itself():
     assert glossary.translate("") == []
     assert glossary.with_reading("Stainless steel knife") == "Stainless steel knife"
     assert glossary.with_reading("不锈钢刀具") == "不锈钢刀具 (stainless steel knives cutting blades)"
+
+
+def test_every_term_is_read_whole_on_its_own():
+    # A term that jieba cuts into more words than translate joins again would never be found.
+    unread = [term for term in glossary.glossary() if [t.zh for t in glossary.translate(term)] != [term]]
+    assert unread == []
+
+
+def test_long_terms_of_five_jieba_words_are_joined_again():
+    # jieba cuts 聚对苯二甲酸乙二醇酯 (PET) into 聚/对苯二甲/酸/乙二醇/酯 and 插电式混合动力 into five words too.
+    assert [t.zh for t in glossary.translate("聚对苯二甲酸乙二醇酯切片")] == ["聚对苯二甲酸乙二醇酯"]
+    assert [t.zh for t in glossary.translate("插电式混合动力汽车")] == ["插电式混合动力", "汽车"]
+    assert glossary.translate("热轧卷板 Q235")[0] == Translation("热轧卷板", "flat-rolled products hot-rolled in coils")

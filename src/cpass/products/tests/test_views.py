@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -104,6 +107,10 @@ def test_viewer_sees_no_write_actions(cn_tariff, login, enterprise, make_member)
     assert reverse("products:edit", args=[product.pk]) not in detail
     assert client.get(reverse("products:edit", args=[product.pk])).status_code == 403
     assert client.get(reverse("products:create")).status_code == 403
+    suggest = re.search(r'href="([^"]+)" data-testid="suggest"', detail)
+    assert suggest is not None
+    assert "product=" not in suggest[1]  # the assistant, without classifying the product
+    assert client.get(html.unescape(suggest[1])).status_code == 200
 
 
 def test_excel_downloads(cn_tariff, login, owner, enterprise):  # type: ignore[no-untyped-def]
