@@ -57,9 +57,11 @@ def shipment_list(
     party: int | None = None,
     q: ShipmentSearch = None,
     enterprise: int | None = None,
+    handled_by: int | None = None,
     ordering: ShipmentOrdering | None = None,
 ) -> QuerySet[Shipment]:
     """`port` is the port of loading or discharge (UN/LOCODE); `party` a consignor, consignee or notify party id;
+    `handled_by` the id of the enterprise handling the job;
     `q` finds shipments by their numbers, party names, goods (description, HS code prefix, product) and
     declarations (entry number, reference), every word somewhere; `ordering` e.g. -eta."""
     return selectors.shipment_list(
@@ -72,6 +74,7 @@ def shipment_list(
         party_id=party,
         q=q,
         enterprise_id=enterprise,
+        handling_partner_id=handled_by,
         ordering=ordering,
     )
 
@@ -91,6 +94,7 @@ def shipment_export(
     party: int | None = None,
     q: ShipmentSearch = None,
     enterprise: int | None = None,
+    handled_by: int | None = None,
     ordering: ShipmentOrdering | None = None,
 ) -> FileResponse:
     """The same filters as the list; every matching shipment, one row each."""
@@ -104,6 +108,7 @@ def shipment_export(
         party_id=party,
         q=q,
         enterprise_id=enterprise,
+        handling_partner_id=handled_by,
         ordering=ordering,
     )
     return FileResponse(

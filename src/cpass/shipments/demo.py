@@ -208,8 +208,8 @@ def _when(days: int | None) -> dt.datetime | None:
 def load_demo(*, trader: Actor, broker: Actor) -> int:
     """Create the trader's demo shipments that are not there yet; return how many were created.
 
-    The broker works on them through its partner grant (a `shipments` grant the core demo gives);
-    nothing is written as the broker.
+    The broker works on them through its partner grant (a `shipments` grant the core demo gives) and is named
+    their handling partner; nothing is written as the broker.
     """
     if trader.enterprise_id is None:
         raise RuntimeError("the demo actor has no active enterprise")
@@ -235,7 +235,11 @@ def load_demo(*, trader: Actor, broker: Actor) -> int:
             if moment in fields:
                 fields[moment] = _when(fields[moment])
         shipment = services.shipment_create(
-            actor=trader, direction=spec["direction"], customer_reference=spec["reference"], **fields
+            actor=trader,
+            direction=spec["direction"],
+            customer_reference=spec["reference"],
+            handling_partner_id=broker.enterprise_id,
+            **fields,
         )
         lines = []
         for goods in spec["goods"]:

@@ -48,6 +48,7 @@ COLUMNS = (
     ExportColumn("direction", "进出口", "Direction", 10),
     ExportColumn("status", "状态", "Status", 12),
     ExportColumn("enterprise", "所属企业", "Owner enterprise", 24),
+    ExportColumn("handling_partner", "代理企业", "Handling partner", 24),
     ExportColumn("customer_reference", "客户参考号", "Customer reference", 18),
     ExportColumn("contract_number", "合同协议号", "Contract number", 18),
     ExportColumn("house_bill", "分提运单号", "House B/L or AWB", 18),
@@ -88,6 +89,8 @@ def _value(shipment: Shipment, name: str) -> Any:
         return shipment.get_status_display()
     if name == "enterprise":
         return shipment.enterprise.name
+    if name == "handling_partner":
+        return shipment.handling_partner.name if shipment.handling_partner is not None else None
     if name in ("consignor", "consignee"):
         party = getattr(shipment, name)
         return party.name_local if party is not None else None

@@ -80,10 +80,21 @@ class ShipmentFilterForm(forms.Form):
     eta_to = forms.DateField(label=_("ETA to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     party = forms.TypedChoiceField(label=_("Party"), required=False, coerce=int, empty_value=None)
     enterprise = forms.TypedChoiceField(label=_("Owner enterprise"), required=False, coerce=int, empty_value=None)
+    handled_by = forms.TypedChoiceField(label=_("Handled by"), required=False, coerce=int, empty_value=None)
     ordering = forms.ChoiceField(label=_("Order"), required=False, choices=ORDERING_CHOICES)
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], parties: Sequence[Party], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        enterprises: QuerySet[Enterprise],
+        parties: Sequence[Party],
+        partners: Sequence[Enterprise],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["handled_by"].choices = [("", _("Any partner")), *[(e.pk, e.name) for e in partners]]  # type: ignore[attr-defined]
+        if not partners:
+            del self.fields["handled_by"]
         several = len(enterprises) > 1
         self.fields["party"].choices = [("", _("All parties")), *_party_choices(parties, several_owners=several)[1:]]  # type: ignore[attr-defined]
         self.fields["enterprise"].choices = [  # type: ignore[attr-defined]
@@ -103,6 +114,16 @@ class ShipmentForm(forms.Form):
     contract_number = forms.CharField(label=_("Contract number"), required=False, max_length=50)
     house_bill = forms.CharField(label=_("House B/L or AWB"), required=False, max_length=35)
     master_bill = forms.CharField(label=_("Master B/L or AWB"), required=False, max_length=35)
+    handling_partner_id = forms.TypedChoiceField(
+        label=_("Handling partner"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "The forwarder, broker or 3PL that works this job, among the enterprises the owner granted its "
+            "shipments. A partner opening a client's shipment handles it unless another is chosen."
+        ),
+    )
     consignor_id = forms.TypedChoiceField(label=_("Consignor"), required=False, coerce=int, empty_value=None)
     consignee_id = forms.TypedChoiceField(label=_("Consignee"), required=False, coerce=int, empty_value=None)
     notify_party_id = forms.TypedChoiceField(label=_("Notify party"), required=False, coerce=int, empty_value=None)
@@ -128,9 +149,15 @@ class ShipmentForm(forms.Form):
     ata = _moment(_("ATA"))
 
     def __init__(
-        self, *args: Any, enterprises: QuerySet[Enterprise] | None, parties: Sequence[Party], **kwargs: Any
+        self,
+        *args: Any,
+        enterprises: QuerySet[Enterprise] | None,
+        parties: Sequence[Party],
+        partners: Sequence[Enterprise],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["handling_partner_id"].choices = _with_blank([(e.pk, e.name) for e in partners])  # type: ignore[attr-defined]
         if enterprises is None:
             del self.fields["enterprise_id"]
             del self.fields["direction"]

@@ -53,6 +53,16 @@ class Shipment(TenantOwned):
     #: Bill of lading (sea) or air waybill (air) numbers.
     house_bill = models.CharField(_("house B/L or AWB"), max_length=35, blank=True)
     master_bill = models.CharField(_("master B/L or AWB"), max_length=35, blank=True)
+    #: The 3PL, forwarder or broker that handles the job for the owner, working through the owner's partner
+    #: grant of its shipments (services.usable_handling_partner_id).
+    handling_partner = models.ForeignKey(
+        "organizations.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handling partner"),
+    )
     consignor = models.ForeignKey(
         "parties.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("consignor")
     )

@@ -55,6 +55,8 @@ class ShipmentOut(Schema):
     contract_number: str
     house_bill: str
     master_bill: str
+    #: The forwarder, broker or 3PL that handles the job (an enterprise the owner granted its shipments).
+    handling_partner: ShipmentEnterpriseOut | None = None
     consignor: ShipmentPartyOut | None
     consignee: ShipmentPartyOut | None
     notify_party: ShipmentPartyOut | None = None
@@ -83,6 +85,9 @@ class ShipmentWriteIn(InputSchema):
     contract_number: str | None = None
     house_bill: str | None = None
     master_bill: str | None = None
+    #: An enterprise the owner granted its shipments (GET /api/v1/enterprises/{id}/grants); a partner
+    #: opening a client's shipment handles it unless another is given.
+    handling_partner_id: int | None = None
     consignor_id: int | None = None
     consignee_id: int | None = None
     notify_party_id: int | None = None
@@ -280,7 +285,8 @@ class SavedViewOut(Schema):
 
 class SavedViewCreateIn(InputSchema):
     name: str
-    #: Any of q, direction, status, port, eta_from, eta_to (dates), party, enterprise (ids) and ordering.
+    #: Any of q, direction, status, port, eta_from, eta_to (dates), party, enterprise, handled_by (ids) and
+    #: ordering.
     filters: dict[str, str | int] = {}
 
 

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cpass.core.actor import Actor
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from cpass.customs.choices import GOODS_RELEASED, LODGED_NEXT_STEP, DeclarationStatus
-from cpass.customs.models import Declaration
+from cpass.customs.choices import GOODS_RELEASED, DeclarationStatus
+from cpass.customs.models import LODGED, Declaration
 from cpass.documents.models import Document
 from cpass.documents.selectors import document_get
 from cpass.documents.services import document_create
@@ -59,6 +59,7 @@ SHIPMENT_FIELDS = (
     "contract_number",
     "house_bill",
     "master_bill",
+    "handling_partner_id",
     "consignor_id",
     "consignee_id",
     "notify_party_id",
@@ -120,6 +121,23 @@ def _party(actor: Actor, field: str, party_id: Any, enterprise_id: int, current:
     return usable_party_id(actor=actor, field=field, party_id=party_id, enterprise_id=enterprise_id, current=current)
 
 
+def _handling_partner(value: Any, enterprise_id: int, current: int | None) -> int | None:
+    """An enterprise the owner has granted its shipments to (read or write, not revoked): who may work the
+    job. The partner the shipment names may stay after its grant ends (the record of who handled it)."""
+    if value in (None, ""):
+        return None
+    try:
+        partner_id = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed.on("handling_partner_id", _("Give the id as a whole number.")) from None
+    if partner_id == current or partner_id in selectors.handling_partner_ids(enterprise_ids=[enterprise_id]):
+        return partner_id
+    raise ValidationFailed.on(
+        "handling_partner_id",
+        _("This enterprise has no access to the owner's shipments: the owner grants it under Partners first."),
+    )
+
+
 def _shipment_values(
     actor: Actor, raw: Mapping[str, Any], *, enterprise_id: int, shipment: Shipment | None = None
 ) -> dict[str, Any]:
@@ -134,6 +152,9 @@ def _shipment_values(
         elif field in _PARTY_FIELDS:
             current = getattr(shipment, field) if shipment is not None else None
             values[field] = checks.run(field, partial(_party, actor, field, value, enterprise_id, current))
+        elif field == "handling_partner_id":
+            current = shipment.handling_partner_id if shipment is not None else None
+            values[field] = checks.run(field, partial(_handling_partner, value, enterprise_id, current))
         elif field in _MOMENTS:
             values[field] = checks.run(field, partial(validation.moment, field, value))
         elif field in ("port_of_loading", "port_of_discharge"):
@@ -255,6 +276,8 @@ def shipment_create(*, actor: Actor, direction: str, enterprise_id: int | None =
     if direction not in Direction.values:
         raise ValidationFailed.on("direction", _("Choose import or export."))
     values = _shipment_values(actor, fields, enterprise_id=owner_id)
+    if not values.get("handling_partner_id") and owner_id != actor.enterprise_id:
+        values["handling_partner_id"] = actor.enterprise_id  # a partner opening a client's job handles it
     shipment = Shipment(enterprise_id=owner_id, direction=direction, created_by=actor.user, **values)
     _check_together(shipment)
     with transaction.atomic():
@@ -351,11 +374,10 @@ def _may_read_declarations(actor: Actor, shipment: Shipment) -> bool:
 
 
 def _require_no_lodged_declarations(actor: Actor, shipment: Shipment) -> None:
-    """A shipment is not cancelled while customs has one of its declarations (submitted or later, not final):
-    that is withdrawn, cancelled or closed first. Only a person who may read the declarations is told which."""
-    lodged = list(
-        Declaration.objects.unscoped().filter(shipment=shipment, status__in=LODGED_NEXT_STEP).order_by("reference")
-    )
+    """A shipment is not cancelled while customs has one of its declarations (submitted or later, not final, or
+    under an amendment customs approved): that is withdrawn, cancelled or closed first. Only a person who may read
+    the declarations is told which."""
+    lodged = list(Declaration.objects.unscoped().filter(LODGED, shipment=shipment).order_by("reference"))
     if not lodged:
         return
     if not _may_read_declarations(actor, shipment):
@@ -364,7 +386,7 @@ def _require_no_lodged_declarations(actor: Actor, shipment: Shipment) -> None:
         )
     named = "; ".join(
         _("%(reference)s (%(status)s): %(step)s")
-        % {"reference": d.reference, "status": d.get_status_display(), "step": LODGED_NEXT_STEP[d.status]}
+        % {"reference": d.reference, "status": d.get_status_display(), "step": d.lodged_next_step}
         for d in lodged
     )
     raise Conflict(
@@ -747,7 +769,18 @@ def milestone_add(
 # -- saved views --------------------------------------------------------------------------------------
 
 #: The list filters a saved view may hold, as the list page's query string names them.
-VIEW_FILTERS = ("q", "direction", "status", "port", "eta_from", "eta_to", "party", "enterprise", "ordering")
+VIEW_FILTERS = (
+    "q",
+    "direction",
+    "status",
+    "port",
+    "eta_from",
+    "eta_to",
+    "party",
+    "enterprise",
+    "handled_by",
+    "ordering",
+)
 VIEW_NAME_LIMIT = 80
 #: Saved views per person and enterprise: a row of links above the list, not a second database.
 VIEW_LIMIT = 50
@@ -773,7 +806,7 @@ def _view_filter(key: str, value: Any, field: str) -> str:
             text = dt.date.fromisoformat(text[:10]).isoformat()
         except ValueError:
             raise ValidationFailed.on(field, _("Give a date like 2026-03-01.")) from None
-    if key in ("party", "enterprise") and not (text.isdigit() and len(text) <= 18):
+    if key in ("party", "enterprise", "handled_by") and not (text.isdigit() and len(text) <= 18):
         raise ValidationFailed.on(field, _("Give the id as a whole number."))
     if key == "ordering":
         terms = [term.strip() for term in text.split(",")]

@@ -76,8 +76,10 @@ def _filter_query(query: QueryDict) -> str:
 def _filtered(actor: Actor, query: QueryDict) -> tuple[ShipmentFilterForm, QuerySet[Shipment] | None]:
     """The filter form and the shipments it selects; None with the errors on the form when a filter is refused."""
     enterprises = selectors.readable_enterprises(actor=actor)
-    parties = party_choices(actor=actor, enterprise_ids=[e.pk for e in enterprises])
-    form = ShipmentFilterForm(query or None, enterprises=enterprises, parties=parties)
+    owner_ids = [e.pk for e in enterprises]
+    parties = party_choices(actor=actor, enterprise_ids=owner_ids)
+    partners = selectors.handling_partners(enterprise_ids=owner_ids)
+    form = ShipmentFilterForm(query or None, enterprises=enterprises, parties=parties, partners=partners)
     if form.is_bound and not form.is_valid():
         return form, None
     filters = form.cleaned_data if form.is_bound else {}
@@ -92,6 +94,7 @@ def _filtered(actor: Actor, query: QueryDict) -> tuple[ShipmentFilterForm, Query
             party_id=filters.get("party"),
             q=filters.get("q") or None,
             enterprise_id=filters.get("enterprise"),
+            handling_partner_id=filters.get("handled_by"),
             ordering=filters.get("ordering") or None,
         )
     except ServiceError as exc:
@@ -120,6 +123,7 @@ def _list_page(
         "save_form": save_form or SavedViewForm(initial={"query": current}),
         "can_create": selectors.writable_enterprises(actor=actor).exists(),
         "shows_clients": "enterprise" in form.fields,
+        "shows_partners": "handled_by" in form.fields,
     }
     return render(request, "shipments/list.html", context, status=status)
 
@@ -176,10 +180,12 @@ def _shipment_form(actor: Actor, data: Any, *, shipment: Shipment | None) -> Shi
         enterprises = selectors.writable_enterprises(actor=actor)
         if not enterprises.exists():
             raise DjangoPermissionDenied(_("Your role does not allow opening shipments."))
+        owner_ids = [e.pk for e in enterprises]
         return ShipmentForm(
             data,
             enterprises=enterprises,
-            parties=party_choices(actor=actor, enterprise_ids=[e.pk for e in enterprises]),
+            parties=party_choices(actor=actor, enterprise_ids=owner_ids),
+            partners=selectors.handling_partners(enterprise_ids=owner_ids),
             initial={"enterprise_id": actor.enterprise_id},
         )
     initial = {name: getattr(shipment, name) for name in services.SHIPMENT_FIELDS}
@@ -193,7 +199,8 @@ def _shipment_form(actor: Actor, data: Any, *, shipment: Shipment | None) -> Shi
         enterprise_ids=[shipment.enterprise_id],
         current=[shipment.consignor, shipment.consignee, shipment.notify_party],
     )
-    return ShipmentForm(data, enterprises=None, parties=parties, initial=initial)
+    partners = selectors.handling_partners(enterprise_ids=[shipment.enterprise_id], current=shipment.handling_partner)
+    return ShipmentForm(data, enterprises=None, parties=parties, partners=partners, initial=initial)
 
 
 def _changed(form: forms.Form) -> dict[str, Any]:

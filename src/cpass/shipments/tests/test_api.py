@@ -388,3 +388,20 @@ def test_saved_views_through_the_api(login, owner, enterprise, make_member):
     assert call(client, "delete", f"{BASE}/views/{body['id']}").status_code == 204
     assert client.get(f"{BASE}/views").json()["count"] == 0
     assert Client().get(f"{BASE}/views").status_code == 401
+
+
+def test_the_handling_partner_through_the_api(login, owner, enterprise):
+    forwarder = EnterpriseFactory.create(name="Hengtong Logistics")
+    PartnerGrantFactory.create(grantor=enterprise, grantee=forwarder, module="shipments", access="write")
+    client = login(owner)
+    created = call(client, "post", BASE, {"direction": "import", "handling_partner_id": forwarder.pk})
+    assert created.status_code == 201
+    assert created.json()["handling_partner"] == {"id": forwarder.pk, "name": "Hengtong Logistics"}
+    other = call(client, "post", BASE, {"direction": "export"}).json()
+    assert other["handling_partner"] is None
+    refused = call(client, "patch", f"{BASE}/{other['id']}", {"handling_partner_id": EnterpriseFactory.create().pk})
+    assert (refused.status_code, list(problems(refused))) == (422, ["handling_partner_id"])
+    listed = client.get(BASE, {"handled_by": forwarder.pk}).json()
+    assert [item["id"] for item in listed["items"]] == [created.json()["id"]]
+    view = call(client, "post", f"{BASE}/views", {"name": "Hengtong jobs", "filters": {"handled_by": forwarder.pk}})
+    assert (view.status_code, view.json()["query"]) == (201, f"handled_by={forwarder.pk}")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cpass.classification import embeddings
-from cpass.organizations.tests.factories import EnterpriseFactory
+from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
 from cpass.parties.demo import load_demo as load_parties_demo
 from cpass.places.demo import load_demo as load_places_demo
 from cpass.products.demo import load_demo as load_products_demo
@@ -32,6 +32,7 @@ def test_demo_shipments_load_in_several_states_once(actor, enterprise, make_memb
     load_tariff_demo()
     broker_enterprise = EnterpriseFactory.create()
     broker = make_actor(make_member(broker_enterprise, "owner").user, broker_enterprise)
+    PartnerGrantFactory.create(grantor=enterprise, grantee=broker_enterprise, module="shipments", access="write")
     load_parties_demo(trader=actor, broker=broker)
     load_products_demo(trader=actor, broker=broker)
     assert load_demo(trader=actor, broker=broker) == len(DEMO_SHIPMENTS)
@@ -41,6 +42,7 @@ def test_demo_shipments_load_in_several_states_once(actor, enterprise, make_memb
     assert sorted(shipments.values_list("status", flat=True)) == ["arrived", "booked", "booked", "draft", "draft"]
     pumps = shipments.get(customer_reference="DEMO-PO-2026-0412")
     assert pumps.job_number.startswith("IM-")
+    assert set(shipments.values_list("handling_partner", flat=True)) == {broker_enterprise.pk}
     assert (pumps.package_type, pumps.package_count, pumps.gross_weight_kg) == ("23", 6, 587)
     assert list(GoodsLine.objects.unscoped().filter(shipment=pumps).values_list("hs_code", "legal_unit_1")) == [
         ("8413602100", "001"),

@@ -10,10 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from cpass.core.errors import NotFound, ValidationFailed
 from cpass.customs.tests.factories import DeclarationFactory
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
+from cpass.parties.models import Party
 from cpass.parties.tests.factories import PartyFactory
+from cpass.products.models import Product
 from cpass.products.tests.factories import ProductFactory
 from cpass.shipments import selectors
-from cpass.shipments.models import Shipment
+from cpass.shipments.models import Container, GoodsLine, Shipment
 from cpass.shipments.tests.factories import (
     ContainerFactory,
     ContainerLoadFactory,
@@ -134,6 +136,40 @@ def test_partner_searches_granted_shipments_within_its_grants(enterprise, consig
     broker_actor = make_actor(broker_actor.user, broker)
     for query in ["222420261000054321", "GP-4410"]:
         assert numbers(selectors.shipment_list(actor=broker_actor, q=query)) == [theirs.job_number], query
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup", "index"),
+    [
+        (Shipment, "job_number__icontains", "shipments_shipment_job_number_trgm"),
+        (Shipment, "customer_reference__icontains", "shipments_shipment_customer_reference_trgm"),
+        (Shipment, "contract_number__icontains", "shipments_shipment_contract_number_trgm"),
+        (Shipment, "house_bill__icontains", "shipments_shipment_house_bill_trgm"),
+        (Shipment, "master_bill__icontains", "shipments_shipment_master_bill_trgm"),
+        (Shipment, "vessel_name__icontains", "shipments_shipment_vessel_name_trgm"),
+        (GoodsLine, "description__icontains", "shipments_goodsline_description_trgm"),
+        (GoodsLine, "hs_code__startswith", "shipments_goodsline_hs_code_trgm"),
+        (Container, "number__contains", "shipments_container_number_trgm"),
+        (Party, "name_local__icontains", "parties_party_name_local_trgm"),
+        (Party, "name_en__icontains", "parties_party_name_en_trgm"),
+        (Product, "sku__icontains", "products_product_sku_trgm"),
+        (Product, "name_en__icontains", "products_product_name_en_trgm"),
+        (Product, "name_zh__icontains", "products_product_name_zh_trgm"),
+    ],
+)
+def test_search_lookups_read_a_trigram_index_on_postgresql(model, lookup, index):
+    """Each text match of the search has an index PostgreSQL can read for it (decision 0006; the declarations'
+    belong to customs). The index is on the expression Django compiles the lookup to: if that changed, the
+    search would quietly read every row again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no trigram index: it reads every row")
+    # Without the model's ordering: a goods line's (by its shipment) lets the planner walk another index instead.
+    sql, params = model.objects.unscoped().filter(**{lookup: "8413"}).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test's empty table is cheaper to read whole
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Bitmap Index Scan on {index}" in plan, plan
 
 
 def test_search_keeps_to_a_few_words(actor):

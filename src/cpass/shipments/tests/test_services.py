@@ -20,7 +20,7 @@ from cpass.organizations.tests.factories import EnterpriseFactory, MembershipFac
 from cpass.parties.models import MatchStatus
 from cpass.parties.tests.factories import PartyFactory, ScreeningMatchFactory
 from cpass.products.tests.factories import ProductFactory
-from cpass.shipments import services
+from cpass.shipments import selectors, services
 from cpass.shipments.choices import MilestoneKind, ShipmentStatus
 from cpass.shipments.models import Container, ContainerLoad, GoodsLine, Milestone, SavedView, Shipment
 from cpass.shipments.tests.conftest import COFFEE, ETA, ETD, EXPIRED, PUMP
@@ -659,7 +659,7 @@ def test_saved_view_filters_are_checked_on_their_names(actor):
             "Order by created_at, updated_at, job_number, status, etd, eta, enterprise__name, with - for descending."
         ],
         "filters.colour": [
-            "Unknown filter: use q, direction, status, port, eta_from, eta_to, party, enterprise, ordering."
+            "Unknown filter: use q, direction, status, port, eta_from, eta_to, party, enterprise, handled_by, ordering."
         ],
     }
     with pytest.raises(ValidationFailed) as exc:
@@ -701,7 +701,7 @@ def test_a_shipment_is_not_cancelled_while_customs_has_its_declarations(actor, e
         services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cancelled", note="Order merged")
     assert _refusal(exc) == (
         "Customs has declarations of this shipment; settle them before cancelling it: "
-        "DC-2026-00002 (Accepted): a manager withdraws it; DC-2026-00003 (Returned): cancel it."
+        "DC-2026-00002 (Accepted): a manager applies to customs to withdraw it; DC-2026-00003 (Returned): cancel it."
     )
     # A forwarder that may change the shipment but not read its declarations is not told which they are.
     forwarder = EnterpriseFactory.create()
@@ -756,3 +756,43 @@ def test_a_shipment_is_cleared_once_customs_has_released_its_declarations(actor,
     draft.save()
     cleared = services.shipment_transition(actor=actor, shipment_id=shipment.pk, status="cleared")
     assert cleared.status == ShipmentStatus.CLEARED
+
+
+def test_the_handling_partner_is_one_the_owner_granted_its_shipments(actor, enterprise, other_enterprise):
+    forwarder = EnterpriseFactory.create(name="Hengtong Logistics")
+    grant = PartnerGrantFactory.create(grantor=enterprise, grantee=forwarder, module="shipments", access="read")
+    PartnerGrantFactory.create(grantor=enterprise, grantee=other_enterprise, module="documents", access="read")
+    shipment = services.shipment_create(actor=actor, direction="import", handling_partner_id=forwarder.pk)
+    assert shipment.handling_partner == forwarder
+    refused = "This enterprise has no access to the owner's shipments: the owner grants it under Partners first."
+    for value in (other_enterprise.pk, 999999):  # a grant of another module; no enterprise at all
+        with pytest.raises(ValidationFailed) as exc:
+            services.shipment_update(actor=actor, shipment_id=shipment.pk, handling_partner_id=value)
+        assert errors(exc) == {"handling_partner_id": [refused]}
+    with pytest.raises(ValidationFailed) as exc:
+        services.shipment_create(actor=actor, direction="import", handling_partner_id="hengtong")
+    assert errors(exc) == {"handling_partner_id": ["Give the id as a whole number."]}
+    grant.revoked_at = timezone.now()
+    grant.save()
+    kept = services.shipment_update(actor=actor, shipment_id=shipment.pk, voyage="V2", handling_partner_id=forwarder.pk)
+    assert kept.handling_partner == forwarder  # who handled it stays on record after the grant ends
+    assert (
+        services.shipment_update(actor=actor, shipment_id=shipment.pk, handling_partner_id=None).handling_partner
+        is None
+    )
+    with pytest.raises(ValidationFailed):
+        services.shipment_update(actor=actor, shipment_id=shipment.pk, handling_partner_id=forwarder.pk)
+    assert Shipment.objects.unscoped().get(pk=shipment.pk).handling_partner_id is None
+
+
+def test_a_partner_opening_a_clients_shipment_handles_it(enterprise):
+    broker = EnterpriseFactory.create()
+    PartnerGrantFactory.create(grantor=enterprise, grantee=broker, module="shipments", access="write")
+    user = MembershipFactory.create(enterprise=broker, role="operator").user
+    broker_actor = actor_for(user=user, enterprise_id=broker.pk)
+    shipment = services.shipment_create(actor=broker_actor, direction="import", enterprise_id=enterprise.pk)
+    assert shipment.handling_partner_id == broker.pk
+    mine = services.shipment_create(actor=broker_actor, direction="export")
+    assert mine.handling_partner_id is None  # its own job
+    listed = selectors.shipment_list(actor=broker_actor, handling_partner_id=broker.pk)
+    assert list(listed.values_list("pk", flat=True)) == [shipment.pk]

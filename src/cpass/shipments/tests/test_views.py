@@ -331,3 +331,33 @@ def test_save_use_and_delete_a_view(login, owner, enterprise, make_member, setti
     assert colleague.post(reverse("shipments:view_delete", args=[view.pk])).status_code == 404
     deleted = client.post(reverse("shipments:view_delete", args=[view.pk]))
     assert (deleted.status_code, SavedView.objects.unscoped().count()) == (302, 0)
+
+
+def test_the_handling_partner_on_the_form_the_list_and_the_detail(login, owner, enterprise, make_member, setting):
+    forwarder = EnterpriseFactory.create(name="Hengtong Logistics")
+    PartnerGrantFactory.create(grantor=enterprise, grantee=forwarder, module="shipments", access="write")
+    handled = ShipmentFactory.create(enterprise=enterprise, handling_partner=forwarder)
+    alone = ShipmentFactory.create(enterprise=enterprise)
+    client = login(owner)
+    edit = reverse("shipments:edit", args=[alone.pk])
+    page = text(client.get(edit))
+    assert f'<option value="{forwarder.pk}">Hengtong Logistics</option>' in page
+    assert (
+        client.post(edit, {**form_values(page, action=edit), "handling_partner_id": [str(forwarder.pk)]}).status_code
+        == 302
+    )
+    assert Shipment.objects.unscoped().get(pk=alone.pk).handling_partner == forwarder
+    stranger = EnterpriseFactory.create()
+    refused = client.post(edit, {**form_values(page, action=edit), "handling_partner_id": [str(stranger.pk)]})
+    assert refused.status_code == 422
+    detail = text(client.get(reverse("shipments:detail", args=[handled.pk])))
+    assert 'data-testid="handling-partner">Hengtong Logistics</dd>' in detail
+    assert "代理企业" not in detail
+    listed = text(client.get(reverse("shipments:list"), {"handled_by": forwarder.pk}))
+    assert (handled.job_number in listed, 'data-testid="handled-by">Hengtong Logistics' in listed) == (True, True)
+    zh = text(client.get(reverse("shipments:list"), HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "代理企业" in zh
+    broker = login(make_member(forwarder, "operator").user)
+    created = broker.post(reverse("shipments:create"), {"enterprise_id": enterprise.pk, "direction": "import"})
+    assert created.status_code == 302
+    assert Shipment.objects.unscoped().latest("pk").handling_partner == forwarder
