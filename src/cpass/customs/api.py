@@ -22,7 +22,7 @@ from cpass.core.api import Pagination, request_actor, scoped_actor
 from cpass.core.idempotency import idempotent
 from cpass.customs import selectors, services
 from cpass.customs.duty import Charge, ChargeMode, DeclarationResult
-from cpass.customs.models import Declaration, DeclarationDocument, DeclarationEvent, DeclarationItem
+from cpass.customs.models import Declaration, DeclarationDocument, DeclarationEvent, DeclarationItem, RevisionRequest
 from cpass.customs.rules import validate_declaration
 from cpass.customs.schemas import (
     CustomsCalculationIn,
@@ -42,6 +42,8 @@ from cpass.customs.schemas import (
     DeclarationTransitionIn,
     DeclarationUpdateIn,
     DeclarationValidationOut,
+    RevisionRequestCreateIn,
+    RevisionRequestOut,
 )
 from cpass.shipments.models import Container
 from cpass.shipments.schemas import DirectionValue
@@ -71,6 +73,8 @@ def calculation_create(request: HttpRequest, payload: CustomsCalculationIn) -> D
             currency=item.currency,
             quantity_1=item.quantity_1,
             quantity_2=item.quantity_2,
+            trade_quantity=item.trade_quantity,
+            trade_unit=item.trade_unit,
             freight=charge(item.freight),
             insurance=charge(item.insurance),
             other=charge(item.other),
@@ -202,6 +206,52 @@ def declaration_events(request: HttpRequest, declaration_id: int) -> QuerySet[De
     actor = _scoped(request, "read")
     declaration = selectors.declaration_get(actor=actor, declaration_id=declaration_id)
     return selectors.declaration_events(actor=actor, declaration=declaration)
+
+
+@router.post(
+    "/declarations/{int:declaration_id}/revision-requests",
+    response={201: RevisionRequestOut},
+    summary="Apply to customs to amend or withdraw an accepted declaration (修撤单)",
+)
+@idempotent
+def revision_request_create(
+    request: HttpRequest, declaration_id: int, payload: RevisionRequestCreateIn
+) -> Status[RevisionRequest]:
+    """For a declaration customs has accepted (and not closed): an amendment by a declarant, a withdrawal by a
+    manager, with a reason of GACC Order No. 220 and an account of it. It is sent through the declaration's
+    gateway; customs' decision comes with a receipt (approved amendment: back to draft with its entry number;
+    approved withdrawal: cancelled; refused: the status stays). 409 while another request waits for customs."""
+    created = services.revision_request_create(
+        actor=_scoped(request, "write"),
+        declaration_id=declaration_id,
+        kind=payload.kind,
+        reason_code=payload.reason_code,
+        reason=payload.reason,
+    )
+    return Status(201, created)
+
+
+@router.get(
+    "/declarations/{int:declaration_id}/revision-requests",
+    response=list[RevisionRequestOut],
+    summary="The declaration's amendment and withdrawal requests, newest first",
+)
+@paginate(Pagination)
+def revision_request_list(request: HttpRequest, declaration_id: int) -> QuerySet[RevisionRequest]:
+    actor = _scoped(request, "read")
+    declaration = selectors.declaration_get(actor=actor, declaration_id=declaration_id)
+    return selectors.revision_requests(actor=actor, declaration=declaration)
+
+
+@router.get(
+    "/declarations/{int:declaration_id}/revision-requests/{int:request_id}",
+    response=RevisionRequestOut,
+    summary="One amendment or withdrawal request with customs' reply",
+)
+def revision_request_get(request: HttpRequest, declaration_id: int, request_id: int) -> RevisionRequest:
+    return selectors.revision_request_get(
+        actor=_scoped(request, "read"), declaration_id=declaration_id, request_id=request_id
+    )
 
 
 @router.get(

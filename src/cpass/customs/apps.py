@@ -16,8 +16,16 @@ class CustomsConfig(AppConfig):
             DeclarationDocument,
             DeclarationItem,
             GatewayReceipt,
+            RevisionRequest,
         )
 
         # Events and submissions are append-only records of their own; receipts are logged as they change state.
-        for model in (Declaration, DeclarationItem, DeclarationDocument, GatewayReceipt, CustomsConnection):
+        for model in (
+            Declaration,
+            DeclarationItem,
+            DeclarationDocument,
+            GatewayReceipt,
+            CustomsConnection,
+            RevisionRequest,
+        ):
             registry.register(model)

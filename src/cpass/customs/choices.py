@@ -52,7 +52,11 @@ class Transition:
 
 D = DeclarationStatus
 BY_WRITER, BY_MANAGER, BY_CUSTOMS = TransitionBy.WRITER, TransitionBy.MANAGER, TransitionBy.CUSTOMS
-_BEFORE_RELEASE = frozenset({D.ACCEPTED, D.INSPECTION, D.ASSESSED, D.PAID})
+#: The statuses of a declaration customs has accepted (entry number given) and not yet closed.
+_ACCEPTED = frozenset({D.ACCEPTED, D.INSPECTION, D.ASSESSED, D.PAID, D.RELEASED})
+#: A draft or validated declaration that has an entry number is under an amendment customs approved: customs still
+#: holds it under that number until the correction is submitted again.
+UNDER_AMENDMENT = frozenset({D.DRAFT, D.VALIDATED})
 
 #: The workflow. People move a declaration through validate/submit/pay/close and may amend or cancel it;
 #: the customs states (accepted, returned, inspection, assessed, released) come only from receipts of the
@@ -78,9 +82,13 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("close", _("Close"), frozenset({D.RELEASED}), D.CLOSED, BY_WRITER),
         Transition("amend", _("Amend"), frozenset({D.RETURNED}), D.DRAFT, BY_WRITER, True),
         Transition("cancel", _("Cancel"), frozenset({D.DRAFT, D.VALIDATED, D.RETURNED}), D.CANCELLED, BY_WRITER, True),
-        # Withdrawing a declaration once submitted (撤单) is a manager's decision: customs has it, or may have it
-        # (a message that never reached the gateway can also be sent again: gateway.services.declaration_resend).
-        Transition("withdraw", _("Withdraw"), _BEFORE_RELEASE | {D.SUBMITTED}, D.CANCELLED, BY_MANAGER, True),
+        # Withdrawing a submitted declaration customs has not accepted yet (撤单) is a manager's decision (a message
+        # that never reached the gateway can also be sent again: gateway.services.declaration_resend). Once customs
+        # has accepted it, only customs changes or cancels it, on a request (修撤单, RevisionRequest): GACC Order
+        # No. 220 art. 3. Its approvals are the two customs steps below; a refusal moves nothing.
+        Transition("withdraw", _("Withdraw"), frozenset({D.SUBMITTED}), D.CANCELLED, BY_MANAGER, True),
+        Transition("reopen", _("Amendment approved by customs"), _ACCEPTED, D.DRAFT, BY_CUSTOMS),
+        Transition("revoke", _("Withdrawal approved by customs"), _ACCEPTED | UNDER_AMENDMENT, D.CANCELLED, BY_CUSTOMS),
     ]
 }
 
@@ -92,20 +100,24 @@ FINAL = frozenset({D.CLOSED, D.CANCELLED})
 #: it: its shipment is not cancelled meanwhile.
 LODGED_NEXT_STEP: dict[str, str | Promise] = {
     D.SUBMITTED: _("a manager withdraws it"),
-    D.ACCEPTED: _("a manager withdraws it"),
+    D.ACCEPTED: _("a manager applies to customs to withdraw it"),
     D.RETURNED: _("cancel it"),
-    D.INSPECTION: _("a manager withdraws it"),
-    D.ASSESSED: _("a manager withdraws it"),
-    D.PAID: _("a manager withdraws it"),
+    D.INSPECTION: _("a manager applies to customs to withdraw it"),
+    D.ASSESSED: _("a manager applies to customs to withdraw it"),
+    D.PAID: _("a manager applies to customs to withdraw it"),
     D.RELEASED: _("close it"),
 }
+#: What ends a declaration under an approved amendment (a draft or validated one with an entry number).
+AMENDMENT_NEXT_STEP: str | Promise = _("submit the correction, or a manager applies to customs to withdraw it")
 #: The statuses of a declaration whose goods customs has released: what clears its shipment.
 GOODS_RELEASED = frozenset({D.RELEASED, D.CLOSED})
 
 
-def transitions_from(status: str) -> list[Transition]:
-    """The transitions that start at `status`, in the order of TRANSITIONS."""
-    return [t for t in TRANSITIONS.values() if status in t.sources]
+def transitions_from(status: str, *, entry_number: str = "") -> list[Transition]:
+    """The transitions that start at `status`, in the order of TRANSITIONS. A declaration under an amendment (it
+    has an entry number) is not cancelled by a person: customs holds it, so it is withdrawn on a request."""
+    held = bool(entry_number) and status in UNDER_AMENDMENT
+    return [t for t in TRANSITIONS.values() if status in t.sources and not (held and t.name == "cancel")]
 
 
 class ChargeMode(models.TextChoices):
@@ -129,6 +141,58 @@ class EventKind(models.TextChoices):
     SUBMISSION = "submission", _("Sent to the gateway")
     SPLIT = "split", _("Split")
     NOTE = "note", _("Note")
+    REVISION = "revision", _("Amendment or withdrawal request")
+
+
+class RevisionKind(models.TextChoices):
+    """What a request to customs asks for (报关单修改/撤销申请): to amend (修改) or to withdraw (撤销)."""
+
+    AMEND = "amend", _("Amend (修改)")
+    WITHDRAW = "withdraw", _("Withdraw (撤销)")
+
+
+class RevisionState(models.TextChoices):
+    """Where a request stands: filed by a person, sent to customs, then approved or refused by customs."""
+
+    REQUESTED = "requested", _("Requested")
+    SENT = "sent", _("Sent to customs")
+    APPROVED = "approved", _("Approved by customs")
+    REFUSED = "refused", _("Refused by customs")
+
+
+#: A request still waiting for customs' decision; a declaration has at most one.
+REVISION_OPEN = frozenset({RevisionState.REQUESTED, RevisionState.SENT})
+
+
+class RevisionReason(models.TextChoices):
+    """The situations in which GACC Order No. 220 (《中华人民共和国海关进出口货物报关单修改和撤销管理办法》, as
+    amended) lets the declarant apply to amend or withdraw a declaration customs has accepted: art. 5 (1)–(6) and
+    art. 7 (a declarant's keying or writing error). docs/customs/workflow.md cites them."""
+
+    SHUT_OUT = "shut_out", _("Export released, then shut out or moved to another means of transport (art. 5(1))")
+    DISCREPANCY = "discrepancy", _("Short or over-landed, lost or damaged in transit (art. 5(2))")
+    CUSTOMS_PROCEDURE = "procedure", _("Duty refund or recovery, customs guarantee or another procedure (art. 5(3))")
+    PROVISIONAL_PRICE = "provisional_price", _("Provisional price settled (art. 5(4))")
+    DIRECT_RETURN = "direct_return", _("Imported goods returned directly abroad (art. 5(5))")
+    TECHNICAL = "technical", _("Computer or network fault corrupted the data (art. 5(6))")
+    CLERICAL = "clerical", _("The declarant's keying or writing error (art. 7)")
+
+
+#: The reasons that fit only one direction, or only released goods: art. 5(1) speaks of exports after release,
+#: art. 5(5) of imports.
+REVISION_REASON_DIRECTION: dict[str, str] = {RevisionReason.SHUT_OUT: "export", RevisionReason.DIRECT_RETURN: "import"}
+REVISION_REASON_RELEASED_ONLY = frozenset({RevisionReason.SHUT_OUT})
+#: The statuses a request may be filed in: customs has accepted the declaration (art. 3). A withdrawal may also be
+#: asked for a declaration under an approved amendment (customs still holds it).
+REVISABLE: dict[str, frozenset[str]] = {
+    RevisionKind.AMEND: _ACCEPTED,
+    RevisionKind.WITHDRAW: _ACCEPTED | UNDER_AMENDMENT,
+}
+#: Who files each kind: an amendment is the declarant's (customs brokers file them, and amending comes first, art.
+#: 4); a withdrawal, as before acceptance, is a manager's.
+REVISION_BY: dict[str, str] = {RevisionKind.AMEND: TransitionBy.WRITER, RevisionKind.WITHDRAW: TransitionBy.MANAGER}
+#: The customs step an approval makes.
+REVISION_TRANSITION: dict[str, str] = {RevisionKind.AMEND: "reopen", RevisionKind.WITHDRAW: "revoke"}
 
 
 class MessageFormat(models.TextChoices):
@@ -161,6 +225,8 @@ class ReceiptReason(models.TextChoices):
     NO_DECLARATION = "no_declaration", _("no declaration matches")
     STATUS_REFUSED = "status_refused", _("the declaration's status does not allow it")
     ENTRY_NUMBER_TAKEN = "entry_number_taken", _("entry number taken")
+    NO_REQUEST = "no_request", _("no amendment or withdrawal request matches")
+    REQUEST_DECIDED = "request_decided", _("the request was already decided")
     DISMISSED = "dismissed", _("dismissed by staff")
     #: A sentence stored before reasons were told at display, kept as it was (migration customs 0007).
     STORED = "stored", _("as stored")
@@ -176,6 +242,8 @@ RECEIPT_REASON_SENTENCES: dict[str, str | Promise] = {
     ReceiptReason.NO_DECLARATION: _("No declaration matches %(key)s."),
     ReceiptReason.STATUS_REFUSED: _("A declaration that is %(status)s cannot be moved by “%(action)s”."),
     ReceiptReason.ENTRY_NUMBER_TAKEN: _("Entry number %(number)s already belongs to another declaration."),
+    ReceiptReason.NO_REQUEST: _("No open amendment or withdrawal request of this declaration matches %(key)s."),
+    ReceiptReason.REQUEST_DECIDED: _("Request %(key)s was already decided (%(decision)s)."),
     ReceiptReason.DISMISSED: _("Dismissed by %(name)s: %(reason)s"),
     ReceiptReason.STORED: "%(text)s",
 }

@@ -5,7 +5,8 @@ Everything goes through the services a person or a gateway uses: the declaration
 shipments, completed, validated and submitted as a declarant would; the submission is built and stored by the
 gateway (the sandbox connection), and every customs state arrives as a sandbox receipt in the Single Window
 format through `receipt_ingest`, so the timeline shows receipts exactly as they would come. The demo plays the
-customs side itself (deterministic), rather than letting the sandbox job pick inspections by hash.
+customs side itself (deterministic), rather than letting the sandbox job pick inspections by hash. The accepted
+export (DEMO-SO-2026-1011) went through an amendment customs approved (修撤单) and was accepted again.
 
 A shipment's steps that wait for its declaration follow it here: the export at the terminal (DEMO-SO-2026-0977)
 is cleared and leaves once customs has released its declaration, and the order merged into another
@@ -64,6 +65,23 @@ RETURNED: Receipt = (
 )
 
 
+#: Customs approves the amendment request of the export under its entry number (修撤单审核通过).
+AMENDMENT_APPROVED: Receipt = (
+    "MA",
+    "同意修改, 请更正后重新发送报关单 (amendment approved: send the corrected declaration)",
+    (),
+)
+
+
+@dataclass(frozen=True)
+class DemoRevision:
+    """A request to customs to amend or withdraw the accepted declaration (修撤单), as a person files it."""
+
+    kind: str
+    reason_code: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class DemoDeclaration:
     """One demo declaration: its shipment (by customer reference), who works on it, the header completed after
@@ -76,7 +94,7 @@ class DemoDeclaration:
     header: Mapping[str, Any]
     items: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     documents: Sequence[tuple[str, str]] = ()
-    steps: Sequence[str | Receipt | tuple[str, str]] = ()
+    steps: Sequence[str | Receipt | tuple[str, str] | DemoRevision] = ()
     shipment_steps: Sequence[tuple[str, str, str]] = ()
 
 
@@ -387,7 +405,24 @@ DEMO_DECLARATIONS: list[DemoDeclaration] = [
         "broker",
         {**_EXPORT, "net_weight_kg": "38"},
         {1: {"domestic_area": "33029", "destination_country": "NLD"}},
-        steps=["validate", "submit", RECEIVED, ACCEPTED],
+        # Accepted, then the net weight turned out wrong: an amendment request customs approves, the correction
+        # goes again under the same entry number and is accepted.
+        steps=[
+            "validate",
+            "submit",
+            RECEIVED,
+            ACCEPTED,
+            DemoRevision(
+                "amend",
+                "clerical",
+                "Net weight keyed as 36 kg, the packing list says 38 kg (净重录入错误, 装箱单为 38 千克)",
+            ),
+            AMENDMENT_APPROVED,
+            "validate",
+            "submit",
+            RECEIVED,
+            ACCEPTED,
+        ],
     ),
     DemoDeclaration(
         "DEMO-PO-2026-0533",
@@ -580,7 +615,17 @@ def _declare(
             moment = clock.pending()
             if moment is not None:
                 yield moment
-        if isinstance(step, str):
+        if isinstance(step, DemoRevision):
+            request = services.revision_request_create(
+                actor=actor,
+                declaration_id=declaration.pk,
+                kind=step.kind,
+                reason_code=step.reason_code,
+                reason=step.reason,
+            )
+            # What revision_send_task does once the request commits (as for a submission below).
+            gateway_services.revision_send(request_id=request.pk)
+        elif isinstance(step, str):
             if step == "validate":
                 _require_valid(declaration, spec.shipment)
             services.declaration_transition(actor=actor, declaration_id=declaration.pk, transition=step)

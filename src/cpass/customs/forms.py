@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpass.classification.widgets import HsCodeInput
 from cpass.customs.choices import ChargeMode as DeclarationChargeMode
-from cpass.customs.choices import Confirmation, DeclarationStatus
+from cpass.customs.choices import Confirmation, DeclarationStatus, RevisionKind, RevisionReason
 from cpass.customs.duty import Charge, ChargeMode
 from cpass.parties.models import Party
 from cpass.places.widgets import LocodeInput
@@ -89,6 +89,10 @@ class ItemForm(forms.Form):
     quantity_2 = forms.DecimalField(
         label=_("Quantity (legal unit 2)"), max_digits=26, decimal_places=8, min_value=0, required=False
     )
+    trade_quantity = forms.DecimalField(
+        label=_("Quantity (成交数量)"), max_digits=26, decimal_places=8, min_value=0, required=False
+    )
+    trade_unit = forms.CharField(label=_("Trade unit (成交计量单位)"), max_length=3, required=False)
 
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=0, max_num=50, absolute_max=50)
@@ -360,13 +364,16 @@ class DeclarationItemForm(forms.Form):
 
     def service_data(self, changed_only: bool) -> dict[str, Any]:
         """The item fields for the services (`changed_only` for an edit: a new code then brings its own legal
-        units), with the elements of the code's template when it has one."""
+        units), with the elements of the code's template when it has one (in an edit, when an element or the
+        code changed: an edit of other fields leaves the stored elements as they are)."""
         names = [name for name in self.fields if not name.startswith(ELEMENT_PREFIX) and name in self.cleaned_data]
         if changed_only:
             names = [name for name in names if name in self.changed_data]
         data = {name: self.cleaned_data[name] for name in names}
-        if self.elements:
+        elements_edited = not changed_only or any(name.startswith(ELEMENT_PREFIX) for name in self.changed_data)
+        if self.elements and (elements_edited or "hs_code" in data):
             data["elements"] = element_values(self, self.elements)
+        if self.elements:
             data.pop("specification", None)
         return data
 
@@ -400,3 +407,24 @@ class DeclarationTransitionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RevisionRequestForm(forms.Form):
+    """A request to customs to amend or withdraw an accepted declaration (修撤单): the kinds the person may file."""
+
+    kind = forms.ChoiceField(label=_("Request"), choices=RevisionKind.choices)
+    reason_code = forms.ChoiceField(
+        label=_("Reason (GACC Order No. 220)"), choices=[("", "—"), *RevisionReason.choices], required=False
+    )
+    reason = forms.CharField(
+        label=_("What happened and what is to change"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(value, label) for value, label in RevisionKind.choices if value in kinds]

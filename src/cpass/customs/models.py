@@ -18,8 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cpass.core.models import TenantOwned, TimeStampedModel, created_by_field
 from cpass.customs.choices import (
+    AMENDMENT_NEXT_STEP,
+    LODGED_NEXT_STEP,
     RECEIPT_REASON_SENTENCES,
+    REVISION_OPEN,
     TRANSITIONS,
+    UNDER_AMENDMENT,
     ChargeMode,
     Confirmation,
     DeclarationStatus,
@@ -27,6 +31,9 @@ from cpass.customs.choices import (
     MessageFormat,
     ReceiptReason,
     ReceiptState,
+    RevisionKind,
+    RevisionReason,
+    RevisionState,
 )
 from cpass.shipments.choices import Direction
 
@@ -160,6 +167,18 @@ class Declaration(TenantOwned):
 
     def __str__(self) -> str:
         return self.entry_number or self.reference
+
+    @property
+    def lodged_next_step(self) -> Any:
+        """What ends it while customs has it (its shipment is not cancelled meanwhile); None when customs has not.
+        A draft or validated one with an entry number is under an amendment customs approved: customs holds it."""
+        if self.entry_number and self.status in UNDER_AMENDMENT:
+            return AMENDMENT_NEXT_STEP
+        return LODGED_NEXT_STEP.get(self.status)
+
+
+#: The declarations customs has (see Declaration.lodged_next_step), as a filter.
+LODGED = Q(status__in=list(LODGED_NEXT_STEP)) | (Q(status__in=list(UNDER_AMENDMENT)) & ~Q(entry_number=""))
 
 
 class DeclarationItem(TenantOwned):
@@ -299,9 +318,14 @@ class DeclarationEvent(TenantOwned):
     @property
     def display_reason(self) -> str:
         """The reason, with the service's own events told in the active language: the first one (a transition
-        to draft from no status: the declaration was prepared) and a split."""
+        to draft from no status: the declaration was prepared), a split, and a request to customs or its refusal."""
         if self.kind == EventKind.SPLIT:
             return gettext("Split from %(reference)s (at most 50 items per declaration)") % {"reference": self.reason}
+        if self.kind == EventKind.REVISION and self.receipt_id is not None:
+            return gettext("Refused by customs: %(reason)s") % {"reason": self.reason}
+        if self.kind == EventKind.REVISION:
+            kind = RevisionKind(self.transition).label if self.transition in RevisionKind.values else ""
+            return gettext("%(kind)s requested: %(reason)s") % {"kind": kind, "reason": self.reason}
         if not self.reason and self.kind == EventKind.TRANSITION and not self.from_status:
             return gettext("Declaration prepared")
         return self.reason
@@ -392,12 +416,82 @@ class GatewayReceipt(TimeStampedModel):
             "status": dict(DeclarationStatus.choices),
             "state": dict(ReceiptState.choices),
             "action": {name: step.label for name, step in TRANSITIONS.items()},
+            "decision": dict(RevisionState.choices),
         }
         params = {
             key: str(labels[key].get(value, value)) if key in labels else str(value)
             for key, value in self.reason_params.items()
         }
         return str(RECEIPT_REASON_SENTENCES[self.reason]) % params
+
+
+class RevisionRequest(TenantOwned):
+    """A request to customs to amend or withdraw a declaration it has accepted (报关单修改/撤销申请, 修撤单): its
+    kind, the reason code of GACC Order No. 220 and the declarant's account, who filed it, and customs' decision.
+
+    Filed by a person, sent through the declaration's gateway (`submission` is the message), decided by a customs
+    receipt (`receipt`): approving an amendment puts the declaration back to draft with its entry number, approving
+    a withdrawal cancels it, a refusal leaves it as it was. A declaration has at most one open request."""
+
+    tenant_module = "customs"
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="revision_requests", verbose_name=_("declaration")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=RevisionKind.choices)
+    reason_code = models.CharField(_("reason"), max_length=20, choices=RevisionReason.choices)
+    #: The declarant's account of what happened and what changes (详细情况说明).
+    reason = models.CharField(_("explanation"), max_length=500)
+    state = models.CharField(_("state"), max_length=10, choices=RevisionState.choices, default=RevisionState.REQUESTED)
+    #: The declaration's status when the request was filed.
+    from_status = models.CharField(_("status when filed"), max_length=12, choices=DeclarationStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    submission = models.OneToOneField(
+        GatewaySubmission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revision_request",
+        verbose_name=_("message"),
+    )
+    #: Customs' answer: its text (why it refused, or its note on approving) and when it was issued.
+    customs_reply = models.CharField(_("customs' reply"), max_length=1000, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    receipt = models.ForeignKey(
+        GatewayReceipt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receipt"),
+    )
+
+    class Meta:
+        ordering = ["declaration", "-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration"],
+                condition=Q(state__in=sorted(REVISION_OPEN)),
+                name="customs_one_open_revision_request",
+            ),
+        ]
+        verbose_name = _("amendment or withdrawal request")
+        verbose_name_plural = _("amendment or withdrawal requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.declaration_id} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in REVISION_OPEN
 
 
 class CustomsConnection(TenantOwned):

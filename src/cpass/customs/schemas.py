@@ -18,10 +18,13 @@ from cpass.customs.choices import (
     DeclarationStatus,
     EventKind,
     MessageFormat,
+    RevisionKind,
+    RevisionReason,
+    RevisionState,
     TransitionBy,
     transitions_from,
 )
-from cpass.customs.models import Declaration, DeclarationEvent
+from cpass.customs.models import Declaration, DeclarationEvent, RevisionRequest
 from cpass.customs.selectors import DECLARATION_ORDERING
 from cpass.shipments.schemas import DirectionValue
 
@@ -58,6 +61,10 @@ class CustomsCalculationItemIn(InputSchema):
     currency: str = Field(..., max_length=3)
     quantity_1: Decimal | None = Field(None, description="Quantity in the line's first legal unit.")
     quantity_2: Decimal | None = Field(None, description="Quantity in the line's second legal unit.")
+    trade_quantity: Decimal | None = Field(
+        None, description="Quantity in the trade unit (成交数量): the landed cost is also given per this unit."
+    )
+    trade_unit: str = Field("", max_length=3, description="Customs unit code of the trade quantity, e.g. 001.")
     freight: CustomsChargeIn | None = None
     insurance: CustomsChargeIn | None = Field(
         None, description="Leave out on FOB/EXW/C&F imports to apply customs' 3‰ of goods + freight."
@@ -117,6 +124,8 @@ class CustomsItemResultOut(Schema):
     landed_cost: Decimal
     landed_cost_per_unit: Decimal | None
     unit: str
+    landed_cost_per_trade_unit: Decimal | None
+    trade_unit: str
     figures: list[CustomsFigureOut]
 
 
@@ -156,7 +165,7 @@ def next_transitions(actor: Actor, declaration: Declaration) -> list[dict[str, A
     }
     return [
         {"name": step.name, "label": str(step.label), "needs_reason": step.needs_reason}
-        for step in transitions_from(declaration.status)
+        for step in transitions_from(declaration.status, entry_number=declaration.entry_number)
         if may.get(step.by, False)  # type: ignore[call-overload]
     ]
 
@@ -519,3 +528,54 @@ class DeclarationEventOut(Schema):
     @staticmethod
     def resolve_reason(obj: DeclarationEvent) -> str:
         return obj.display_reason
+
+
+# -- amendment and withdrawal requests (修撤单) ---------------------------------------------------------
+
+
+class RevisionRequestCreateIn(InputSchema):
+    #: amend (修改: back to draft with its entry number once customs approves) or withdraw (撤销, a manager).
+    kind: Annotated[str, one_of(RevisionKind)] = Field(..., max_length=8)
+    #: The situation of GACC Order No. 220 the request rests on (art. 5 (1)–(6), art. 7).
+    reason_code: Annotated[str, one_of(RevisionReason)] = Field(..., max_length=20)
+    #: What happened and what is to change (详细情况说明); required.
+    reason: str = Field(..., max_length=500)
+
+
+class RevisionRequestOut(Schema):
+    id: int
+    declaration_id: int
+    kind: Annotated[str, one_of(RevisionKind)]
+    kind_label: str
+    reason_code: Annotated[str, one_of(RevisionReason)]
+    #: The reason code's wording, in the request's language.
+    reason_label: str
+    reason: str
+    #: requested (filed), sent (to customs), approved or refused (by customs).
+    state: Annotated[str, one_of(RevisionState)]
+    state_label: str
+    #: The declaration's status when the request was filed.
+    from_status: Annotated[str, one_of(DeclarationStatus)]
+    requested_by: DeclarationEventUserOut | None
+    requested_at: dt.datetime
+    #: The message sent to customs (its id; `GET …/submissions` has its text), once built.
+    message_id: str
+    #: Customs' answer: its text and when it was issued (empty until customs decides).
+    customs_reply: str
+    replied_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_kind_label(obj: RevisionRequest) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_reason_label(obj: RevisionRequest) -> str:
+        return str(obj.get_reason_code_display())
+
+    @staticmethod
+    def resolve_state_label(obj: RevisionRequest) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_message_id(obj: RevisionRequest) -> str:
+        return obj.submission.message_id if obj.submission is not None else ""

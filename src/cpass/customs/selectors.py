@@ -22,7 +22,15 @@ from cpass.core.actor import Actor
 from cpass.core.api import apply_ordering
 from cpass.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from cpass.core.platform import require_reference_read
-from cpass.customs.choices import MAX_ITEMS, DeclarationStatus
+from cpass.customs.choices import (
+    MAX_ITEMS,
+    REVISABLE,
+    REVISION_BY,
+    REVISION_OPEN,
+    DeclarationStatus,
+    RevisionKind,
+    TransitionBy,
+)
 from cpass.customs.duty import (
     Charge,
     ChargeMode,
@@ -36,8 +44,16 @@ from cpass.customs.duty import (
     calculate_declaration,
 )
 from cpass.customs.fields import CHARGES
-from cpass.customs.models import Declaration, DeclarationDocument, DeclarationEvent, DeclarationItem
+from cpass.customs.models import (
+    Declaration,
+    DeclarationDocument,
+    DeclarationEvent,
+    DeclarationItem,
+    RevisionRequest,
+)
 from cpass.fx.selectors import currency_code, customs_rate
+from cpass.reference.selectors import validate_code
+from cpass.reference.tables import Table
 from cpass.shipments.models import Container
 from cpass.tariff.models import DutyRate
 from cpass.tariff.selectors import TariffQuote, rate_text, schedule_for, tariff_lookup
@@ -56,6 +72,9 @@ class ItemRequest:
     ciq_code: str = ""
     quantity_1: Decimal | None = None
     quantity_2: Decimal | None = None
+    #: The quantity in the trade unit (成交数量 and its unit): the landed cost is also given per this unit.
+    trade_quantity: Decimal | None = None
+    trade_unit: str = ""
     freight: Charge | None = None
     insurance: Charge | None = None
     other: Charge | None = None
@@ -103,7 +122,16 @@ def _quote(index: int, item: ItemRequest, *, jurisdiction: str, on: dt.date) -> 
         raise _prefixed(exc, path, {"on": "code"}) from None
 
 
-def _engine_item(index: int, item: ItemRequest, quote: TariffQuote, direction: Direction) -> ItemInput:
+def _trade_unit(path: str, item: ItemRequest, on: dt.date) -> str:
+    """The trade unit of a trade quantity, checked against the unit table (none without a quantity)."""
+    if item.trade_quantity is None:
+        return ""
+    if not item.trade_unit:
+        raise ValidationFailed.on(f"{path}.trade_unit", _("Give the unit of this quantity."))
+    return validate_code(Table.UNIT, item.trade_unit.strip(), field=f"{path}.trade_unit", on=on).code
+
+
+def _engine_item(index: int, item: ItemRequest, quote: TariffQuote, direction: Direction, trade_unit: str) -> ItemInput:
     path = f"items[{index}]"
     line = quote.line
     quantities: list[tuple[str, Decimal]] = []
@@ -153,6 +181,8 @@ def _engine_item(index: int, item: ItemRequest, quote: TariffQuote, direction: D
         consumption=consumption,
         vat=vat,
         unit=line.unit_1,
+        trade_quantity=item.trade_quantity if trade_unit else None,
+        trade_unit=trade_unit,
         description=item.description or line.description,
     )
 
@@ -247,8 +277,9 @@ def _calculate(
                 },
             }
         )
+        trade_unit = _trade_unit(f"items[{index}]", item, on)
         quote = _quote(index, item, jurisdiction=schedule.code, on=on)
-        engine_items.append(_engine_item(index, item, quote, way))
+        engine_items.append(_engine_item(index, item, quote, way, trade_unit))
     rates: list[FxRate] = []
     for currency, field in _currencies(engine_items, charges).items():
         if currency == schedule.currency:
@@ -324,6 +355,44 @@ def declaration_events(*, actor: Actor, declaration: Declaration) -> QuerySet[De
         .select_related("recorded_by", "receipt")
         .order_by("-occurred_at", "-pk")
     )
+
+
+def revision_requests(*, actor: Actor, declaration: Declaration) -> QuerySet[RevisionRequest]:
+    """A declaration's amendment and withdrawal requests, newest first, with who filed them and the message."""
+    return (
+        RevisionRequest.objects.for_actor(actor, "read")
+        .filter(declaration=declaration)
+        .select_related("requested_by", "submission")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def revision_request_get(*, actor: Actor, declaration_id: int, request_id: int) -> RevisionRequest:
+    """One request of a declaration the actor may read; another enterprise's is a 404."""
+    declaration = declaration_get(actor=actor, declaration_id=declaration_id)
+    request = revision_requests(actor=actor, declaration=declaration).filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("No such request on this declaration."))
+    return request
+
+
+def revision_kinds(*, actor: Actor, declaration: Declaration) -> list[str]:
+    """The requests the actor may file for the declaration now: none while one waits for customs; an amendment
+    (a declarant) or a withdrawal (a manager) of a declaration customs has accepted, as the service checks."""
+    if (
+        not declaration.entry_number
+        or RevisionRequest.objects.unscoped().filter(declaration=declaration, state__in=list(REVISION_OPEN)).exists()
+    ):
+        return []
+    roles = {
+        TransitionBy.WRITER: declaration.enterprise_id in actor.enterprise_ids_for("customs", "write"),
+        TransitionBy.MANAGER: declaration.enterprise_id in actor.enterprise_ids_for("customs", "manage"),
+    }
+    return [
+        kind
+        for kind in RevisionKind.values
+        if declaration.status in REVISABLE[kind] and roles[REVISION_BY[kind]]  # type: ignore[index]
+    ]
 
 
 def declaration_containers(*, declaration: Declaration) -> QuerySet[Container]:
@@ -464,6 +533,8 @@ def declaration_calculation(*, actor: Actor, declaration_id: int) -> Declaration
                     ciq_code=item.ciq_code,
                     quantity_1=item.legal_quantity_1,
                     quantity_2=item.legal_quantity_2,
+                    trade_quantity=item.quantity if item.trade_unit else None,
+                    trade_unit=item.trade_unit,
                     description=item.name,
                 )
             )

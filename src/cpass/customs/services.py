@@ -30,9 +30,19 @@ from cpass.customs.choices import (
     DECLARATION_PREFIX,
     EDITABLE,
     MAX_ITEMS,
+    REVISABLE,
+    REVISION_BY,
+    REVISION_OPEN,
+    REVISION_REASON_DIRECTION,
+    REVISION_REASON_RELEASED_ONLY,
+    REVISION_TRANSITION,
     TRANSITIONS,
+    UNDER_AMENDMENT,
     DeclarationStatus,
     EventKind,
+    RevisionKind,
+    RevisionReason,
+    RevisionState,
     Transition,
     TransitionBy,
 )
@@ -44,6 +54,7 @@ from cpass.customs.models import (
     DeclarationEvent,
     DeclarationItem,
     GatewayReceipt,
+    RevisionRequest,
 )
 from cpass.customs.rules import ValidationReport, validate_declaration, validate_item
 from cpass.imports import bulk
@@ -262,6 +273,18 @@ _CODE_PART = ("hs_code", "ciq_code", "elements")
 _LINKS = ("goods_line_id", "product_id")
 
 
+def _with_stored_code(raw: Mapping[str, Any], current: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An edit of the elements alone, checked against the stored code's template and joined into the
+    specification again, as when the code comes with them (else the elements would be stored unchecked and the
+    specification would no longer be their join). The code and its legal units are given as stored."""
+    given = dict(raw)
+    if current and "elements" in given and "hs_code" not in given and current.get("hs_code"):
+        for field in ("hs_code", "ciq_code", "legal_unit_1", "legal_unit_2"):
+            if current.get(field):
+                given.setdefault(field, current[field])
+    return given
+
+
 def _lenient(check: Any, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Each value `check` accepts on its own; a refused one is left out (empty), for a person to fix on the
     validation report, rather than failing the whole preparation."""
@@ -476,6 +499,7 @@ def item_values(
 ) -> dict[str, Any]:
     """An item's checked values, merged over `current` (its stored values when it changes): the field checks,
     then the checks between fields and the total. Shared with the Excel import."""
+    raw = _with_stored_code(raw, current)
     values = fields.item({key: value for key, value in raw.items() if key not in _LINKS})
     merged = _item_merged(raw, values, current)
     DeclarationFields.check_item_together(merged)
@@ -519,6 +543,7 @@ def item_preview(
             return None
 
     current = _item_current(item) if item is not None else None
+    raw = _with_stored_code(raw, current)
     values: dict[str, Any] = {}
     for name, value in raw.items():
         if name in ITEM_FIELDS and name not in _CODE_PART and name not in _LINKS:
@@ -680,6 +705,14 @@ def declaration_transition(*, actor: Actor, declaration_id: int, transition: str
     ):
         raise PermissionDenied(_("Only a manager of the enterprise may do this."))
     _allowed(step, declaration)
+    if step.name == "cancel" and declaration.entry_number and declaration.status in UNDER_AMENDMENT:
+        raise Conflict(
+            _(
+                "Customs holds this declaration under entry number %(number)s while it is amended: submit the "
+                "correction, or a manager applies to customs to withdraw it."
+            )
+            % {"number": declaration.entry_number}
+        )
     cleaned_reason = _reason(reason, step)
     if step.target == DeclarationStatus.SUBMITTED:
         _require_shipment_open(_locked_shipment(declaration))
@@ -693,7 +726,10 @@ def declaration_transition(*, actor: Actor, declaration_id: int, transition: str
         declaration.submitted_at = timezone.now()
         declaration.declaration_date = timezone.localdate()
         declaration.status_reason = ""
-        declaration.gateway = actor_gateway(actor=actor).name
+        # A declaration customs holds under its entry number (a correction after an approved amendment) goes
+        # through the connection customs accepted it by; a first filing through the submitter's.
+        if not (declaration.entry_number and declaration.gateway):
+            declaration.gateway = actor_gateway(actor=actor).name
     declaration.save()
     _event(
         declaration,
@@ -734,7 +770,7 @@ def apply_customs_transition(
     declaration.status = step.target
     if entry_number:
         declaration.entry_number = entry_number
-    if step.target in (DeclarationStatus.RETURNED, DeclarationStatus.INSPECTION):
+    if step.name in ("return", "hold", "reopen", "revoke"):
         declaration.status_reason = reason[:REASON_LIMIT]
     if step.target == DeclarationStatus.RELEASED:
         declaration.released_at = occurred_at
@@ -757,6 +793,112 @@ def apply_customs_transition(
             occurred_at=occurred_at,
             note=f"{declaration.entry_number or declaration.reference}: {reason}"[:500].rstrip(": "),
         )
+
+
+# -- amendment and withdrawal requests (修撤单) ---------------------------------------------------------
+
+
+def _revision_values(declaration: Declaration, kind: Any, reason_code: Any, reason: Any) -> tuple[str, str, str]:
+    """The request's kind, reason code and account, checked together (every error on its field)."""
+    checks = Checks()
+    kind = str(kind or "")
+    if kind not in RevisionKind.values:
+        checks.add("kind", _("Choose amend or withdraw."))
+    code = str(reason_code or "")
+    if code not in RevisionReason.values:
+        checks.add("reason_code", _("Choose the reason the rules allow (GACC Order No. 220, art. 5 and 7)."))
+    elif REVISION_REASON_DIRECTION.get(code, declaration.direction) != declaration.direction:
+        checks.add(
+            "reason_code",
+            _("This reason is for %(direction)s declarations only.")
+            % {"direction": Direction(REVISION_REASON_DIRECTION[code]).label.lower()},
+        )
+    elif code in REVISION_REASON_RELEASED_ONLY and declaration.status != DeclarationStatus.RELEASED:
+        checks.add("reason_code", _("This reason applies once customs has released the goods (art. 5(1))."))
+    required = _("Say what happened and what is to change (详细情况说明).")
+    account = checks.run("reason", lambda: text("reason", reason, limit=REASON_LIMIT, required=required), "")
+    checks.raise_if_any()
+    return kind, code, account
+
+
+@transaction.atomic
+def revision_request_create(
+    *, actor: Actor, declaration_id: int, kind: Any, reason_code: Any, reason: Any
+) -> RevisionRequest:
+    """File a request to customs to amend or withdraw a declaration it has accepted (修撤单, GACC Order No. 220):
+    an amendment by a declarant, a withdrawal by a manager; one open request per declaration. It is sent through
+    the declaration's gateway once this commits; customs' decision comes with a receipt."""
+    declaration = _locked(actor, declaration_id)
+    kind, code, account = _revision_values(declaration, kind, reason_code, reason)
+    if REVISION_BY[kind] == TransitionBy.MANAGER and declaration.enterprise_id not in actor.enterprise_ids_for(
+        "customs", "manage"
+    ):
+        raise PermissionDenied(_("Only a manager of the enterprise may apply to withdraw a declaration."))
+    if declaration.status not in REVISABLE[kind] or not declaration.entry_number:
+        raise Conflict(
+            _(
+                "A declaration that is %(status)s cannot be the subject of this request: customs decides amendments "
+                "and withdrawals of declarations it has accepted (an entry number) and not closed."
+            )
+            % {"status": declaration.get_status_display()}
+        )
+    if RevisionRequest.objects.unscoped().filter(declaration=declaration, state__in=list(REVISION_OPEN)).exists():
+        raise Conflict(_("This declaration already has a request waiting for customs' decision."))
+    request = RevisionRequest.objects.create(
+        enterprise_id=declaration.enterprise_id,
+        declaration=declaration,
+        kind=kind,
+        reason_code=code,
+        reason=account,
+        from_status=declaration.status,
+        requested_by=actor.user if actor.user.is_authenticated else None,
+        requested_at=timezone.now(),
+    )
+    _event(declaration, kind=EventKind.REVISION, actor=actor, transition=kind, reason=account)
+    from cpass.customs.gateway.tasks import revision_send_task
+
+    request_pk = request.pk
+    transaction.on_commit(lambda: revision_send_task(request_pk))
+    return selectors.revision_request_get(actor=actor, declaration_id=declaration.pk, request_id=request.pk)
+
+
+def apply_revision_decision(
+    *,
+    request: RevisionRequest,
+    approved: bool,
+    receipt: GatewayReceipt,
+    reply: str,
+    occurred_at: dt.datetime,
+) -> None:
+    """Customs' decision on an open request, from a receipt, on a declaration the caller locked: an approved
+    amendment puts it back to draft (its entry number kept), an approved withdrawal cancels it, a refusal leaves
+    its status and records customs' reason on the timeline."""
+    declaration = request.declaration
+    if approved:
+        apply_customs_transition(
+            declaration=declaration,
+            transition=REVISION_TRANSITION[request.kind],
+            receipt=receipt,
+            reason=reply,
+            occurred_at=occurred_at,
+        )
+    else:
+        latest = DeclarationEvent.objects.unscoped().filter(declaration=declaration).order_by("-occurred_at").first()
+        if latest is not None and latest.occurred_at > occurred_at:
+            occurred_at = latest.occurred_at
+        _event(
+            declaration,
+            kind=EventKind.REVISION,
+            transition=request.kind,
+            reason=reply[:REASON_LIMIT],
+            receipt=receipt,
+            occurred_at=occurred_at,
+        )
+    request.state = RevisionState.APPROVED if approved else RevisionState.REFUSED
+    request.customs_reply = reply[:1000]
+    request.replied_at = occurred_at
+    request.receipt = receipt
+    request.save()
 
 
 # -- continuation declarations (the Excel item import's parts beyond 50 items) ------------------------

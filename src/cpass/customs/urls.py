@@ -13,6 +13,11 @@ urlpatterns = [
     path("declarations/<int:declaration_id>/transition/", views.declaration_transition, name="declaration_transition"),
     path("declarations/<int:declaration_id>/delete/", views.declaration_delete, name="declaration_delete"),
     path("declarations/<int:declaration_id>/containers/", views.declaration_containers, name="declaration_containers"),
+    path(
+        "declarations/<int:declaration_id>/revision-requests/",
+        views.revision_request_create,
+        name="revision_request_create",
+    ),
     path("declarations/<int:declaration_id>/items/new/", views.item_add, name="item_add"),
     path("declarations/<int:declaration_id>/items/new/check/", views.item_check, name="item_add_check"),
     path("declarations/<int:declaration_id>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),

@@ -51,6 +51,7 @@ from cpass.customs.forms import (
     DocumentForm,
     ItemForm,
     ItemFormSet,
+    RevisionRequestForm,
 )
 from cpass.customs.gateway import selectors as gateway_selectors
 from cpass.customs.gateway import services as gateway_services
@@ -166,6 +167,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
                     currency=row["currency"],
                     quantity_1=row.get("quantity_1"),
                     quantity_2=row.get("quantity_2"),
+                    trade_quantity=row.get("trade_quantity"),
+                    trade_unit=row.get("trade_unit", ""),
                 )
                 for row in (item.cleaned_data for item in items.forms)
                 if row
@@ -215,7 +218,7 @@ def _steps(actor: Actor, declaration: Declaration) -> list[Transition]:
     manager = declaration.enterprise_id in actor.enterprise_ids_for("customs", "manage")
     return [
         step
-        for step in transitions_from(declaration.status)
+        for step in transitions_from(declaration.status, entry_number=declaration.entry_number)
         if step.by == TransitionBy.WRITER or (step.by == TransitionBy.MANAGER and manager)
     ]
 
@@ -470,6 +473,7 @@ def _declaration_context(actor: Actor, declaration_id: int, tab: str) -> dict[st
     elif tab == "timeline":
         context["events"] = list(selectors.declaration_events(actor=actor, declaration=declaration))
     elif tab == "gateway":
+        context["revision"] = _revision_panel(actor, declaration)
         context["resendable"] = can_write and gateway_services.declaration_resendable(declaration)
         context["submissions"] = list(
             gateway_selectors.declaration_submissions(actor=actor, declaration_id=declaration.pk)
@@ -479,6 +483,19 @@ def _declaration_context(actor: Actor, declaration_id: int, tab: str) -> dict[st
             for receipt in gateway_selectors.declaration_receipts(actor=actor, declaration_id=declaration.pk)
         ]
     return context
+
+
+def _revision_panel(actor: Actor, declaration: Declaration, form: RevisionRequestForm | None = None) -> dict[str, Any]:
+    """The gateway tab's requests to customs (修撤单): the form (when the actor may file one now), the request
+    waiting for customs' decision, and every request with customs' reply."""
+    kinds = selectors.revision_kinds(actor=actor, declaration=declaration)
+    requests = list(selectors.revision_requests(actor=actor, declaration=declaration))
+    return {
+        "form": form or (RevisionRequestForm(kinds=kinds) if kinds else None),
+        "open": next((request for request in requests if request.is_open), None),
+        "history": requests,
+        "action": reverse("customs:revision_request_create", args=[declaration.pk]),
+    }
 
 
 def _declaration_page(
@@ -867,6 +884,41 @@ def item_delete(request: HttpRequest, declaration_id: int, item_id: int) -> Http
     else:
         messages.success(request, _("Item %(number)d has been removed.") % {"number": item.item_number})
     return redirect(_detail_url(item.declaration_id, "items"))
+
+
+# -- amendment and withdrawal requests (修撤单) -----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def revision_request_create(request: HttpRequest, declaration_id: int) -> HttpResponse:
+    """File a request to customs from the gateway tab. Refused: the panel with its inline errors (the fragment,
+    200, for HTMX to swap in; the whole page, 422, otherwise). Filed: back to the gateway tab."""
+    actor = _actor(request)
+    declaration = selectors.declaration_get(actor=actor, declaration_id=declaration_id, action="write")
+    kinds = selectors.revision_kinds(actor=actor, declaration=declaration) or [str(request.POST.get("kind", ""))]
+    form = RevisionRequestForm(request.POST, kinds=kinds)
+    if form.is_valid():
+        try:
+            services.revision_request_create(actor=actor, declaration_id=declaration.pk, **form.cleaned_data)
+        except ServiceError as exc:
+            if exc.status in (403, 404):
+                raise
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The request has been filed; it is sent to customs."))
+            target = _detail_url(declaration.pk, "gateway")
+            if _htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+    if _htmx(request):
+        context = {"declaration": declaration, "revision": _revision_panel(actor, declaration, form)}
+        return render(request, "customs/declarations/_revision.html", context)
+    return _declaration_page(
+        request, declaration.pk, "gateway", status=422, revision=_revision_panel(actor, declaration, form)
+    )
 
 
 # -- documents and containers ---------------------------------------------------------------------------

@@ -189,6 +189,7 @@ def finish(declaration: DeclarationInput, assessed: list[ItemResult]) -> Declara
         source = declaration.items[result.index]
         quantity = source.quantity_map.get(source.unit) if source.unit else None
         per_unit = div_half_up(landed, quantity) if quantity else None
+        per_trade_unit = div_half_up(landed, source.trade_quantity) if source.trade_quantity else None
         figures = [
             Figure(
                 key="landed_cost",
@@ -212,6 +213,19 @@ def finish(declaration: DeclarationInput, assessed: list[ItemResult]) -> Declara
                     rounding=legal.HALF_UP,
                 )
             )
+        if per_trade_unit is not None and source.trade_quantity is not None:
+            figures.append(
+                Figure(
+                    key="landed_cost_per_trade_unit",
+                    label=legal.LANDED_PER_TRADE_UNIT[0],
+                    amount=per_trade_unit,
+                    currency=home,
+                    formula=legal.LANDED_PER_TRADE_UNIT[1],
+                    working=f"{money(landed)} ÷ {number(source.trade_quantity)} {source.trade_unit} "
+                    f"→ {money(per_trade_unit)}",
+                    rounding=legal.HALF_UP,
+                )
+            )
         items.append(
             replace(
                 result,
@@ -220,6 +234,8 @@ def finish(declaration: DeclarationInput, assessed: list[ItemResult]) -> Declara
                 vat_payable=payable["vat"],
                 landed_cost=landed,
                 landed_cost_per_unit=per_unit,
+                landed_cost_per_trade_unit=per_trade_unit,
+                trade_unit=source.trade_unit if per_trade_unit is not None else "",
                 figures=result.figures + tuple(figures),
             )
         )

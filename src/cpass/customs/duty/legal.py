@@ -152,6 +152,10 @@ LANDED_PER_UNIT = (
     B("Landed cost per unit", "单位到岸完税成本"),
     B("landed cost ÷ quantity in the first legal unit", "到岸完税成本 ÷ 法定第一数量"),
 )
+LANDED_PER_TRADE_UNIT = (
+    B("Landed cost per trade unit", "单位（成交计量单位）到岸完税成本"),
+    B("landed cost ÷ quantity in the trade unit", "到岸完税成本 ÷ 成交数量"),
+)
 
 DE_MINIMIS = B(
     "Per-declaration exemption: a duty, consumption tax or import VAT of at most RMB 50 for one declaration "

@@ -101,6 +101,9 @@ class ItemInput:
     vat: Decimal | None = None
     #: The first legal unit: what the landed cost per unit is per.
     unit: str = ""
+    #: The quantity in the trade unit (成交数量), when given: the landed cost is also per this unit.
+    trade_quantity: Decimal | None = None
+    trade_unit: str = ""
     description: str = ""
 
     @property
@@ -173,6 +176,8 @@ class ItemResult:
     landed_cost: Decimal = Decimal(0)
     landed_cost_per_unit: Decimal | None = None
     unit: str = ""
+    landed_cost_per_trade_unit: Decimal | None = None
+    trade_unit: str = ""
     figures: tuple[Figure, ...] = ()
 
     @property

@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cpass.customs.choices import MessageFormat
-from cpass.customs.models import Declaration, GatewaySubmission
+from cpass.customs.models import Declaration, GatewaySubmission, RevisionRequest
 
 
 class GatewayError(Exception):
@@ -28,11 +28,14 @@ class MessageUnreadable(ValueError):
 
 @dataclass(frozen=True)
 class ReceiptCode:
-    """What one customs receipt code means: the workflow transition it makes ("" = information only)."""
+    """What one customs receipt code means: the workflow transition it makes ("" = information only), or, for
+    customs' decision on an amendment or withdrawal request (`revision`), whether it approves it."""
 
     code: str
     transition: str
     label: str | Promise
+    revision: bool = False
+    approves: bool = False
 
 
 #: Single Window receipt channel codes (回执 CHANNEL) and our transition for each. Codes not listed here are
@@ -49,6 +52,10 @@ RECEIPT_CODES: dict[str, ReceiptCode] = {
         ReceiptCode("P", "release", _("Released (海关已放行)")),
         ReceiptCode("K", "release", _("Released against a guarantee (担保放行)")),
         ReceiptCode("R", "", _("Customs clearance closed (已结关)")),
+        # Customs' decision on an amendment or withdrawal request (修撤单): our codes, see the schema documents.
+        # The step an approval makes follows from the request (REVISION_TRANSITION).
+        ReceiptCode("MA", "", _("Amendment or withdrawal approved (修撤单审核通过)"), revision=True, approves=True),
+        ReceiptCode("MR", "", _("Amendment or withdrawal refused (修撤单审核不通过)"), revision=True),
     ]
 }
 
@@ -124,7 +131,7 @@ class FollowUp:
 
 
 class Gateway(ABC):
-    """One connection to customs: a name, a message format, whether it is the sandbox, and the three verbs."""
+    """One connection to customs: a name, a message format, whether it is the sandbox, and its verbs."""
 
     #: Stored on the declaration, the submission and each receipt (at most 20 characters).
     name: str
@@ -137,8 +144,14 @@ class Gateway(ABC):
         return str(MessageFormat(self.message_format).label)
 
     @abstractmethod
-    def build(self, declaration: Declaration, *, message_id: str) -> OutgoingMessage:
-        """Map the declaration (with its items, documents, containers and parties loaded) to the message."""
+    def build(self, declaration: Declaration, *, message_id: str, modification: bool = False) -> OutgoingMessage:
+        """Map the declaration (with its items, documents, containers and parties loaded) to the message.
+        `modification`: the correction of a declaration customs holds under its entry number, after customs
+        approved an amendment request (it replaces the accepted one instead of filing a new one)."""
+
+    @abstractmethod
+    def build_revision(self, request: RevisionRequest, *, message_id: str) -> OutgoingMessage:
+        """Map a request to amend or withdraw an accepted declaration (its declaration loaded) to the message."""
 
     @abstractmethod
     def send(self, message: OutgoingMessage, *, submission_id: int) -> None:

@@ -10,6 +10,10 @@ CPASS_SANDBOX_GATEWAY_DELAYS. Every decision is deterministic, so a test or a de
 4. T  duties assessed (not for self-assessment, 自报自缴), then P released once the declaration is paid; a
    self-assessed declaration is released (P) straight away.
 
+A request to amend or withdraw an accepted declaration (修撤单) gets one answer: MR refused when the goods are
+held for inspection (GACC Order No. 220 art. 8: no amendment or withdrawal before the inspection's formalities are
+done), else MA approved. The correction sent after an approved amendment is answered like a first filing.
+
 Receipts are real messages in the connection's format (DEC_RESULT XML or CUSRES) and go through receipt_ingest
 exactly as a real gateway's would.
 """
@@ -26,13 +30,13 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cpass.customs.choices import MessageFormat
+from cpass.customs.choices import DeclarationStatus, MessageFormat, RevisionKind
 from cpass.customs.gateway.base import FollowUp, Gateway, OutgoingMessage, ParsedReceipt
-from cpass.customs.gateway.edifact.mapper import cusdec_message, cusres_message
+from cpass.customs.gateway.edifact.mapper import cusdec_message, cusdec_revision, cusres_message
 from cpass.customs.gateway.edifact.parser import parse_cusres
-from cpass.customs.gateway.singlewindow.mapper import declaration_message, receipt_message
+from cpass.customs.gateway.singlewindow.mapper import declaration_message, receipt_message, revision_message
 from cpass.customs.gateway.singlewindow.parser import parse_receipt
-from cpass.customs.models import Declaration, DeclarationItem, GatewaySubmission
+from cpass.customs.models import Declaration, DeclarationItem, GatewaySubmission, RevisionRequest
 from cpass.shipments.choices import Direction
 
 SANDBOX_SENDER = "CNCUSTOMS-SANDBOX"
@@ -135,6 +139,24 @@ def plan(declaration: Declaration) -> list[SandboxReceipt]:
     return steps
 
 
+#: Customs' words refusing a request for goods under inspection (GACC Order No. 220 art. 8).
+REFUSED_UNDER_INSPECTION = (
+    "不予修改或撤销: 海关已决定查验, 办结相关手续前不得修改或者撤销报关单 (《海关进出口货物报关单修改和撤销管理办法》"
+    "第八条) (refused: the goods are under inspection)"
+)
+
+
+def revision_decision(request: RevisionRequest) -> SandboxReceipt:
+    """The sandbox customs' answer to an amendment or withdrawal request, on the declaration as it stands now."""
+    if request.declaration.status == DeclarationStatus.INSPECTION:
+        return SandboxReceipt("MR", REFUSED_UNDER_INSPECTION)
+    if request.kind == RevisionKind.AMEND:
+        return SandboxReceipt(
+            "MA", "同意修改, 请更正后重新发送报关单 (amendment approved: send the corrected declaration)"
+        )
+    return SandboxReceipt("MA", "同意撤销报关单 (withdrawal approved)")
+
+
 class SandboxGateway(Gateway):
     """The sandbox customs in one message format. `is_sandbox` is what pages show as the "sandbox" mark."""
 
@@ -149,12 +171,25 @@ class SandboxGateway(Gateway):
             else _("Sandbox customs (UN/EDIFACT)")
         )
 
-    def build(self, declaration: Declaration, *, message_id: str) -> OutgoingMessage:
+    def build(self, declaration: Declaration, *, message_id: str, modification: bool = False) -> OutgoingMessage:
         if self.message_format == MessageFormat.EDIFACT:
-            sender = f"CPASS{declaration.enterprise_id}"
-            payload = cusdec_message(declaration, message_id=message_id, sender=sender, recipient=SANDBOX_SENDER)
+            payload = cusdec_message(
+                declaration,
+                message_id=message_id,
+                sender=f"CPASS{declaration.enterprise_id}",
+                recipient=SANDBOX_SENDER,
+                modification=modification,
+            )
         else:
-            payload = declaration_message(declaration, message_id=message_id)
+            payload = declaration_message(declaration, message_id=message_id, modification=modification)
+        return OutgoingMessage(message_id=message_id, message_format=self.message_format, payload=payload)
+
+    def build_revision(self, request: RevisionRequest, *, message_id: str) -> OutgoingMessage:
+        if self.message_format == MessageFormat.EDIFACT:
+            sender = f"CPASS{request.enterprise_id}"
+            payload = cusdec_revision(request, message_id=message_id, sender=sender, recipient=SANDBOX_SENDER)
+        else:
+            payload = revision_message(request, message_id=message_id)
         return OutgoingMessage(message_id=message_id, message_format=self.message_format, payload=payload)
 
     def send(self, message: OutgoingMessage, *, submission_id: int) -> None:
@@ -169,12 +204,15 @@ class SandboxGateway(Gateway):
         return parse_receipt(payload)
 
     def receipt_payload(self, submission: GatewaySubmission, receipt: SandboxReceipt, *, sequence: int) -> str:
-        """The receipt as this connection's customs would write it."""
+        """The receipt as this connection's customs would write it. An answer to a request names the declaration
+        by the entry number it has."""
         declaration = submission.declaration
         numbers = {
             "client_seq_no": submission.message_id,
-            "pre_entry_number": pre_entry_number(declaration),
-            "entry_number": entry_number(declaration) if receipt.code not in ("7", "E") else "",
+            "pre_entry_number": declaration.pre_entry_number or pre_entry_number(declaration),
+            "entry_number": (
+                declaration.entry_number or entry_number(declaration) if receipt.code not in ("7", "E") else ""
+            ),
         }
         if self.message_format == MessageFormat.EDIFACT:
             return cusres_message(

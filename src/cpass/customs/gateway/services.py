@@ -24,12 +24,15 @@ from cpass.core.actor import Actor
 from cpass.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cpass.customs.choices import (
     FINAL,
+    REVISION_TRANSITION,
     TRANSITIONS,
     DeclarationStatus,
     EventKind,
     MessageFormat,
     ReceiptReason,
     ReceiptState,
+    RevisionKind,
+    RevisionState,
 )
 from cpass.customs.gateway.base import (
     RECEIPT_CODES,
@@ -40,7 +43,14 @@ from cpass.customs.gateway.base import (
     ParsedReceipt,
 )
 from cpass.customs.gateway.connections import gateway_for, gateway_named
-from cpass.customs.gateway.sandbox import PAYMENT_POLL_SECONDS, PAYMENT_POLLS, SandboxGateway, delay_for, plan
+from cpass.customs.gateway.sandbox import (
+    PAYMENT_POLL_SECONDS,
+    PAYMENT_POLLS,
+    SandboxGateway,
+    delay_for,
+    plan,
+    revision_decision,
+)
 from cpass.customs.models import (
     CustomsConnection,
     Declaration,
@@ -49,9 +59,10 @@ from cpass.customs.models import (
     DeclarationItem,
     GatewayReceipt,
     GatewaySubmission,
+    RevisionRequest,
 )
 from cpass.customs.selectors import declaration_get
-from cpass.customs.services import apply_customs_transition
+from cpass.customs.services import apply_customs_transition, apply_revision_decision
 from cpass.shipments.models import Container, ContainerLoad
 
 logger = logging.getLogger(__name__)
@@ -110,7 +121,9 @@ def declaration_send(*, declaration_id: int) -> tuple[GatewaySubmission, FollowU
         if submission is not None and submission.sent_at is not None:
             return submission, None
         if submission is None:
-            message = gateway.build(_loaded(declaration.pk), message_id=message_id)
+            message = gateway.build(
+                _loaded(declaration.pk), message_id=message_id, modification=_is_modification(declaration)
+            )
             submission = GatewaySubmission.objects.unscoped().create(
                 enterprise_id=declaration.enterprise_id,
                 declaration=declaration,
@@ -138,6 +151,93 @@ def declaration_send(*, declaration_id: int) -> tuple[GatewaySubmission, FollowU
                 enterprise_id=declaration.enterprise_id,
                 declaration_id=declaration.pk,
                 kind=EventKind.SUBMISSION,
+                reason=f"{gateway.name} {submission.message_id}",
+                occurred_at=now,
+            )
+    submission.refresh_from_db()
+    return submission, (gateway.after_sent(submission) if marked else None)
+
+
+def _is_modification(declaration: Declaration) -> bool:
+    """Whether the declaration goes as the correction of one customs holds: it has an entry number and customs
+    approved an amendment of it (a declaration returned after acceptance is filed anew)."""
+    return bool(declaration.entry_number) and (
+        RevisionRequest.objects.unscoped()
+        .filter(declaration=declaration, kind=RevisionKind.AMEND, state=RevisionState.APPROVED)
+        .exists()
+    )
+
+
+def revision_message_id(request: RevisionRequest) -> str:
+    """Our client sequence number of a request's message: CR, the request and the time it was filed (China)."""
+    return f"CR{request.pk:08d}{request.requested_at.astimezone(CHINA):%y%m%d%H%M%S}"
+
+
+def revision_send(*, request_id: int) -> tuple[GatewaySubmission, FollowUp | None] | None:
+    """Build the message of an amendment or withdrawal request with the declaration's gateway, store it
+    (GatewaySubmission, linked from the request), send it and mark the request sent.
+
+    Idempotent as `declaration_send`: a message already sent is returned as it is, one stored but not sent is
+    sent again unchanged. None when the request is gone or already decided. Locks the declaration, then the
+    request (the order every writer of a request keeps)."""
+    with transaction.atomic():
+        declaration_id = (
+            RevisionRequest.objects.unscoped().filter(pk=request_id).values_list("declaration_id", flat=True).first()
+        )
+        if declaration_id is None:
+            return None
+        declaration = Declaration.objects.unscoped().select_for_update().get(pk=declaration_id)
+        request = (
+            RevisionRequest.objects.unscoped()
+            .select_for_update(of=("self",))
+            .select_related("submission")
+            .get(pk=request_id)
+        )
+        if not request.is_open:
+            logger.info("request %s is already decided; nothing sent", request_id)
+            return None
+        gateway = gateway_for(declaration)
+        submission = request.submission
+        if submission is not None and submission.sent_at is not None:
+            return submission, None
+        if submission is None:
+            message_id = revision_message_id(request)
+            request.declaration = _loaded(declaration.pk)
+            message = gateway.build_revision(request, message_id=message_id)
+            submission = GatewaySubmission.objects.unscoped().create(
+                enterprise_id=declaration.enterprise_id,
+                declaration=declaration,
+                gateway=gateway.name,
+                message_format=message.message_format,
+                message_id=message.message_id,
+                payload=message.payload,
+            )
+            request.submission = submission
+            request.save(update_fields=["submission", "updated_at"])
+    outgoing = OutgoingMessage(submission.message_id, submission.message_format, submission.payload)
+    try:
+        gateway.send(outgoing, submission_id=submission.pk)
+    except GatewayError as exc:
+        GatewaySubmission.objects.unscoped().filter(pk=submission.pk).update(error=str(exc)[:500])
+        logger.warning("gateway %s refused request message %s: %s", gateway.name, submission.message_id, exc)
+        raise
+    with transaction.atomic():
+        now = timezone.now()
+        marked = (
+            GatewaySubmission.objects.unscoped()
+            .filter(pk=submission.pk, sent_at__isnull=True)
+            .update(sent_at=now, error="")
+        )
+        if marked:
+            request = RevisionRequest.objects.unscoped().select_for_update().get(pk=request_id)
+            if request.state == RevisionState.REQUESTED:
+                request.state = RevisionState.SENT
+                request.save(update_fields=["state", "updated_at"])
+            DeclarationEvent.objects.create(
+                enterprise_id=declaration.enterprise_id,
+                declaration_id=declaration.pk,
+                kind=EventKind.SUBMISSION,
+                transition=request.kind,
                 reason=f"{gateway.name} {submission.message_id}",
                 occurred_at=now,
             )
@@ -228,6 +328,52 @@ def _quarantine(receipt: GatewayReceipt, code: str, /, **params: str) -> None:
     )
 
 
+def _request_for(declaration: Declaration, parsed: ParsedReceipt) -> RevisionRequest | None:
+    """The request a decision answers: the one whose message id customs echoed back, else (no id given) the
+    declaration's open one."""
+    requests = RevisionRequest.objects.unscoped().select_for_update().filter(declaration=declaration)
+    if parsed.client_seq_no:
+        return requests.filter(submission__message_id=parsed.client_seq_no).first()
+    return requests.filter(state__in=[RevisionState.REQUESTED, RevisionState.SENT]).first()
+
+
+def _decide_revision(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declaration) -> None:
+    """Customs' decision on an amendment or withdrawal request: applied once to an open request. A decision for
+    no request of the declaration is quarantined; one for a request already decided is a duplicate when it says
+    the same, else quarantined for staff (the first decision stands)."""
+    request = _request_for(declaration, parsed)
+    key = parsed.client_seq_no or parsed.declaration_key
+    if request is None:
+        _quarantine(receipt, ReceiptReason.NO_REQUEST, key=key)
+        return
+    approves = RECEIPT_CODES[receipt.code].approves
+    if not request.is_open:
+        if (request.state == RevisionState.APPROVED) == approves:
+            _set_reason(receipt, ReceiptState.DUPLICATE, ReceiptReason.REQUEST_DECIDED, key=key, decision=request.state)
+            receipt.save()
+        else:
+            _quarantine(receipt, ReceiptReason.REQUEST_DECIDED, key=key, decision=request.state)
+        return
+    if approves:
+        step = TRANSITIONS[REVISION_TRANSITION[request.kind]]
+        receipt.transition = step.name
+        if declaration.status not in step.sources:
+            _quarantine(receipt, ReceiptReason.STATUS_REFUSED, status=declaration.status, action=step.name)
+            return
+    _set_reason(receipt, ReceiptState.QUARANTINED, ReceiptReason.NONE)
+    receipt.save()
+    request.declaration = declaration
+    apply_revision_decision(
+        request=request,
+        approved=approves,
+        receipt=receipt,
+        reply=receipt.note or str(RECEIPT_CODES[receipt.code].label),
+        occurred_at=receipt.issued_at or timezone.now(),
+    )
+    _set_reason(receipt, ReceiptState.APPLIED, ReceiptReason.NONE)
+    receipt.save()
+
+
 def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declaration) -> None:
     """Apply, or record why not, one receipt of a declaration locked by the caller; the receipt row is saved."""
     receipt.declaration = declaration
@@ -246,6 +392,9 @@ def _decide(receipt: GatewayReceipt, parsed: ParsedReceipt, declaration: Declara
     if same is not None:
         _set_reason(receipt, ReceiptState.DUPLICATE, ReceiptReason.SAME_CONTENT, id=same.message_id)
         receipt.save()
+        return
+    if RECEIPT_CODES[receipt.code].revision:
+        _decide_revision(receipt, parsed, declaration)
         return
     if not receipt.transition:
         if parsed.pre_entry_number and not declaration.pre_entry_number:
@@ -409,8 +558,18 @@ def receipt_ingest(*, gateway: str, message_format: str, payload: str | bytes) -
 # -- the sandbox's job ------------------------------------------------------------------------------------
 
 
+def _sandbox_sequence(submission: GatewaySubmission, step: int) -> int:
+    """The sandbox's NOTICE_SEQ: the step, after ten per earlier message of the declaration, so receipts of a
+    correction or a request issued in the same second as earlier ones are neither taken for them nor older."""
+    earlier = GatewaySubmission.objects.unscoped().filter(
+        declaration_id=submission.declaration_id, pk__lt=submission.pk
+    )
+    return earlier.count() * 10 + step + 1
+
+
 def sandbox_step(*, submission_id: int, step: int, polls: int = 0) -> FollowUp | None:
-    """Send receipt `step` of the sandbox's plan for this submission; what to run next (None when done)."""
+    """Send receipt `step` of the sandbox's plan for this submission; what to run next (None when done). The
+    message of an amendment or withdrawal request gets customs' decision, once, while the request is open."""
     submission = GatewaySubmission.objects.unscoped().select_related("declaration").filter(pk=submission_id).first()
     if submission is None:
         return None
@@ -419,6 +578,15 @@ def sandbox_step(*, submission_id: int, step: int, polls: int = 0) -> FollowUp |
         return None
     declaration = _loaded(submission.declaration_id)
     submission.declaration = declaration
+    request = RevisionRequest.objects.unscoped().filter(submission=submission).first()
+    if request is not None:
+        if request.is_open:
+            request.declaration = declaration
+            payload = gateway.receipt_payload(
+                submission, revision_decision(request), sequence=_sandbox_sequence(submission, 0)
+            )
+            receipt_ingest(gateway=gateway.name, message_format=gateway.message_format, payload=payload)
+        return None
     if declaration.status in FINAL or message_id_for(declaration) != submission.message_id:
         return None  # withdrawn, cancelled, or submitted again since: this round is over
     steps = plan(declaration)
@@ -432,7 +600,7 @@ def sandbox_step(*, submission_id: int, step: int, polls: int = 0) -> FollowUp |
             logger.info("sandbox: declaration %s was never paid; no release", declaration.reference)
             return None
         return FollowUp(submission_id, step, PAYMENT_POLL_SECONDS, polls + 1)
-    payload = gateway.receipt_payload(submission, receipt, sequence=step + 1)
+    payload = gateway.receipt_payload(submission, receipt, sequence=_sandbox_sequence(submission, step))
     receipt_ingest(gateway=gateway.name, message_format=gateway.message_format, payload=payload)
     if step + 1 >= len(steps):
         return None

@@ -1,4 +1,5 @@
-"""Background jobs of the customs gateway: send a submitted declaration, and the sandbox customs' steps.
+"""Background jobs of the customs gateway: send a submitted declaration or a request to amend or withdraw one, and
+the sandbox customs' steps.
 
 Thin and idempotent: each takes ids, calls a service, and schedules what the service asks for next.
 """
@@ -24,6 +25,14 @@ def _schedule(follow: FollowUp | None) -> None:
 def declaration_send_task(declaration_id: int) -> None:
     """Send a submitted declaration through its gateway (enqueued on commit of the "submit" transition)."""
     result = services.declaration_send(declaration_id=declaration_id)
+    if result is not None:
+        _schedule(result[1])
+
+
+@db_task(retries=3, retry_delay=60)
+def revision_send_task(request_id: int) -> None:
+    """Send an amendment or withdrawal request through its declaration's gateway (enqueued on commit of filing)."""
+    result = services.revision_send(request_id=request_id)
     if result is not None:
         _schedule(result[1])
 

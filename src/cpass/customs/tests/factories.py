@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState
+from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState, RevisionKind, RevisionState
 from cpass.customs.models import (
     CustomsConnection,
     Declaration,
@@ -14,6 +14,7 @@ from cpass.customs.models import (
     DeclarationItem,
     GatewayReceipt,
     GatewaySubmission,
+    RevisionRequest,
 )
 from cpass.organizations.tests.factories import EnterpriseFactory
 from cpass.shipments.choices import Direction
@@ -121,3 +122,21 @@ class CustomsConnectionFactory(factory.django.DjangoModelFactory[CustomsConnecti
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     gateway = "sandbox-edifact"
+
+
+class RevisionRequestFactory(factory.django.DjangoModelFactory[RevisionRequest]):
+    """A request to amend an accepted declaration, filed and not yet sent."""
+
+    class Meta:
+        model = RevisionRequest
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    declaration = factory.SubFactory(
+        DeclarationFactory, enterprise=factory.SelfAttribute("..enterprise"), status=DeclarationStatus.ACCEPTED
+    )
+    kind = RevisionKind.AMEND
+    reason_code = "clerical"
+    reason = "Item 1: quantity keyed as 10 instead of 100"
+    state = RevisionState.REQUESTED
+    from_status = DeclarationStatus.ACCEPTED
+    requested_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 5, 1, 30, tzinfo=dt.UTC))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
@@ -56,6 +57,16 @@ def test_calculation_with_traces(owner: Any, enterprise: Any, demo: None) -> Non
     assert "MFN" in figure["reason"]
     assert [tax["key"] for tax in body["taxes"]] == ["import_duty", "consumption_tax", "vat"]
     assert body["currency"] == "CNY"
+    assert (body["items"][1]["landed_cost_per_trade_unit"], body["items"][1]["trade_unit"]) == (None, "")
+    cans = post(
+        client,
+        {"date": "2026-03-10", "terms": "CIF", "items": [{**beer, "trade_quantity": "2000", "trade_unit": "142"}]},
+    )
+    landed = Decimal(cans.json()["items"][0]["landed_cost"])
+    per_can = cans.json()["items"][0]["landed_cost_per_trade_unit"]
+    assert Decimal(per_can) == (landed / 2000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    no_unit = post(client, {"date": "2026-03-10", "items": [{**beer, "trade_quantity": "2000"}]})
+    assert problem_fields(no_unit) == {"items[0].trade_unit": "Give the unit of this quantity."}
 
 
 def test_agreement_rates_need_proof_of_origin(owner: Any, enterprise: Any, demo: None) -> None:

@@ -222,6 +222,9 @@ def test_items_are_added_changed_and_renumbered(login, owner, enterprise, demo):
     assert (more.status_code, more.json()["total_price"]) == (200, "24010.00")
     disagreeing = call(client, "patch", f"{url}/{item['id']}", {"total_price": "1.00"})
     assert list(problems(disagreeing)) == ["total_price"]
+    elements = call(client, "patch", f"{url}/{item['id']}", {"elements": {"brand": "ACME"}})  # the stored code's
+    assert (elements.status_code, "elements.model" in problems(elements)) == (422, True)  # as its template asks
+    assert {field.split(".")[0] for field in problems(elements)} == {"elements"}
     second = call(client, "post", url, {"hs_code": PUMP, "name": "另一种泵"}).json()
     assert second["item_number"] == 2
     listed = client.get(url).json()
@@ -348,15 +351,18 @@ def test_workflow_steps_and_timeline(login, owner, enterprise, make_member):
         ("transition", "cancel", "draft", "cancelled")
     ]
     assert timeline["items"][0]["recorded_by"]["id"] == owner.pk
-    # A manager may withdraw an accepted declaration; an operator sees no such step.
-    accepted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.ACCEPTED)
+    # A manager may withdraw a declaration customs has not accepted yet; an operator sees no such step. Once
+    # accepted, withdrawing is a request to customs (revision-requests), not a step.
+    submitted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.SUBMITTED)
     operator = login(make_member(enterprise, "operator").user)
-    assert client.get(f"{BASE}/{accepted.pk}").json()["next_transitions"] == [
+    assert client.get(f"{BASE}/{submitted.pk}").json()["next_transitions"] == [
         {"name": "withdraw", "label": "Withdraw", "needs_reason": True}
     ]
-    assert operator.get(f"{BASE}/{accepted.pk}").json()["next_transitions"] == []
-    refused = call(operator, "post", f"{BASE}/{accepted.pk}/transitions", {"transition": "withdraw", "reason": "x"})
+    assert operator.get(f"{BASE}/{submitted.pk}").json()["next_transitions"] == []
+    refused = call(operator, "post", f"{BASE}/{submitted.pk}/transitions", {"transition": "withdraw", "reason": "x"})
     assert refused.status_code == 403
+    accepted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.ACCEPTED)
+    assert client.get(f"{BASE}/{accepted.pk}").json()["next_transitions"] == []
 
 
 def test_labels_follow_the_request_language(login, owner, enterprise):

@@ -228,21 +228,25 @@ def test_cancel_needs_a_reason_and_withdraw_a_manager(actor, enterprise, make_ac
         actor=actor, declaration_id=draft.pk, transition="cancel", reason="Duplicate of DC-1"
     )
     assert (cancelled.status, cancelled.status_reason) == (DeclarationStatus.CANCELLED, "Duplicate of DC-1")
-    accepted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.ACCEPTED)
+    submitted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.SUBMITTED)
     operator = make_actor(MembershipFactory.create(enterprise=enterprise, role="operator").user, enterprise)
     with pytest.raises(PermissionDenied):
-        services.declaration_transition(actor=operator, declaration_id=accepted.pk, transition="withdraw", reason="x")
+        services.declaration_transition(actor=operator, declaration_id=submitted.pk, transition="withdraw", reason="x")
     withdrawn = services.declaration_transition(
-        actor=actor, declaration_id=accepted.pk, transition="withdraw", reason="Wrong consignee"
+        actor=actor, declaration_id=submitted.pk, transition="withdraw", reason="Wrong consignee"
     )
     assert withdrawn.status == DeclarationStatus.CANCELLED
-    event = DeclarationEvent.objects.unscoped().filter(declaration=accepted).get()
+    event = DeclarationEvent.objects.unscoped().filter(declaration=submitted).get()
     assert (event.from_status, event.to_status, event.transition, event.recorded_by) == (
-        "accepted",
+        "submitted",
         "cancelled",
         "withdraw",
         actor.user,
     )
+    # Once customs has accepted it, only customs withdraws it, on a request (test_revisions.py).
+    accepted = DeclarationFactory.create(enterprise=enterprise, status=DeclarationStatus.ACCEPTED)
+    with pytest.raises(Conflict):
+        services.declaration_transition(actor=actor, declaration_id=accepted.pk, transition="withdraw", reason="x")
 
 
 def _receipt(declaration: Declaration | None, message_id: str) -> GatewayReceipt:

@@ -357,6 +357,24 @@ def test_items_are_added_edited_and_removed_with_their_elements(login, owner, de
     ) == [(1, "液压齿轮泵")]
 
 
+def test_an_element_edited_alone_is_checked_and_joined_into_the_specification(login, owner, declaration, demo):
+    client = login(owner)
+    add = reverse("customs:item_add", args=[declaration.pk])
+    assert client.post(add, item_data(), **HTMX).status_code == 204
+    item = DeclarationItem.objects.unscoped().get(declaration=declaration, item_number=2)
+    edit = reverse("customs:item_edit", args=[declaration.pk, item.pk])
+    data = form_values(text(client.get(edit)), action=edit)
+    assert client.post(edit, {**data, "el_brand": ["NEWBRAND"]}).status_code == 302  # only the element changed
+    item.refresh_from_db()
+    assert (item.elements["brand"], "NEWBRAND" in item.specification, item.hs_code) == ("NEWBRAND", True, PUMP)
+    refused = client.post(edit, {**data, "el_brand": [""]})
+    assert (refused.status_code, "is a required declaration element." in text(refused)) == (422, True)
+    item.refresh_from_db()
+    assert item.elements["brand"] == "NEWBRAND"
+    checks = text(client.post(reverse("customs:item_edit_check", args=[declaration.pk, item.pk]), data, **HTMX))
+    assert "CUS-ELM-003" not in checks
+
+
 def item_data(**changes: str) -> dict[str, str]:
     """A complete new pump item as the item form sends it, then `changes`."""
     data = {

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from cpass.classification import embeddings
 from cpass.customs import selectors
-from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState
+from cpass.customs.choices import DeclarationStatus, EventKind, ReceiptState, RevisionState
 from cpass.customs.demo import DEMO_DECLARATIONS, EXTRA_SHIPMENTS, load_demo
 from cpass.customs.models import (
     Declaration,
@@ -18,6 +18,7 @@ from cpass.customs.models import (
     DeclarationEvent,
     GatewayReceipt,
     GatewaySubmission,
+    RevisionRequest,
 )
 from cpass.customs.rules import validate_declaration
 from cpass.organizations.tests.factories import EnterpriseFactory, PartnerGrantFactory
@@ -95,8 +96,20 @@ def test_demo_declarations_in_every_state_through_receipts_once(
     assert set(receipts.values_list("gateway", "message_format", "state").distinct()) == {
         ("sandbox", "sw_xml", ReceiptState.APPLIED)
     }
-    assert receipts.count() == 25  # 1 + 2 + 2 + 3 + 3 + 3 + 4 + 4, by state from submitted to closed; + 3 export
-    assert GatewaySubmission.objects.unscoped().filter(enterprise=enterprise).count() == 9
+    # 1 + 2 + 2 + 3 + 3 + 3 + 4 + 4, by state from submitted to closed; + 3 export; + 3 the amended export
+    assert receipts.count() == 28
+    # 9 declarations sent, + the amendment request and the correction
+    assert GatewaySubmission.objects.unscoped().filter(enterprise=enterprise).count() == 11
+    # The accepted export was amended on a request customs approved, and accepted again under its entry number.
+    amended = declarations["DEMO-SO-2026-1011"]
+    request = RevisionRequest.objects.unscoped().get(declaration=amended)
+    assert (request.kind, request.state, request.reason_code) == ("amend", RevisionState.APPROVED, "clerical")
+    assert (amended.status, len(amended.entry_number)) == (DeclarationStatus.ACCEPTED, 18)
+    steps = DeclarationEvent.objects.unscoped().filter(declaration=amended).order_by("occurred_at", "pk")
+    assert [e.transition for e in steps if e.kind == EventKind.RECEIPT] == ["accept", "reopen", "accept"]
+    correction = GatewaySubmission.objects.unscoped().filter(declaration=amended).order_by("-pk").first()
+    assert correction is not None
+    assert f"<EntryId>{amended.entry_number}</EntryId>" in correction.payload
     # The Ethiopian coffee came with its certificate of origin: the least-developed-country rate, not MFN 8%.
     coffee = selectors.declaration_calculation(actor=actor, declaration_id=declarations["DEMO-PO-2026-0548"].pk)
     duty = next(figure for figure in coffee.items[0].figures if figure.key == "import_duty")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -106,6 +107,13 @@ def test_compound_duty_and_compound_consumption_tax_of_whisky() -> None:
     figure = calculate_declaration(declaration(whisky)).items[0]
     assert (figure.duty, figure.consumption_tax, figure.vat) == (D("600.00"), D("2775.00"), D("1738.75"))
     assert figure.landed_cost_per_unit == D("151.14")
+    assert (figure.landed_cost_per_trade_unit, figure.trade_unit) == (None, "")
+    # The same whisky bought as 144 bottles (成交计量单位 瓶, 142): 15,113.75 ÷ 144 = 104.956… → 104.96.
+    bottles = calculate_declaration(declaration(replace(whisky, trade_quantity=D(144), trade_unit="142"))).items[0]
+    assert (bottles.landed_cost_per_unit, bottles.landed_cost_per_trade_unit) == (D("151.14"), D("104.96"))
+    per_bottle = next(f for f in bottles.figures if f.key == "landed_cost_per_trade_unit")
+    assert per_bottle.working == "15,113.75 ÷ 144 142 → 104.96"
+    assert per_bottle.label.zh == "单位（成交计量单位）到岸完税成本"
 
 
 def test_higher_and_lower_of_two_duty_parts() -> None:

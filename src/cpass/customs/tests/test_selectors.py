@@ -135,3 +135,27 @@ def test_export_duty_on_ferro_silicon(make_actor: Any, owner: Any, enterprise: A
     # Provisional export rate 25%: value = 12,500 ÷ 1.25 = 10,000.00; duty 2,500.00.
     assert (item.dutiable_value, item.duty, item.vat) == (Decimal("10000.00"), Decimal("2500.00"), Decimal(0))
     assert [tax.key for tax in result.taxes] == ["export_duty"]
+
+
+def test_landed_cost_per_trade_unit_and_its_unit_checked(
+    make_actor: Any, owner: Any, enterprise: Any, demo: None
+) -> None:
+    actor = make_actor(owner, enterprise)
+    two = calculate(
+        actor=actor,
+        jurisdiction="CN",
+        on=ON,
+        items=[car(quantity_1=Decimal(2), trade_quantity=Decimal(2), trade_unit="001")],
+        terms="FOB",
+    )
+    item = two.items[0]
+    assert (item.landed_cost_per_trade_unit, item.trade_unit) == (item.landed_cost_per_unit, "001")
+    assert item.figures[-1].key == "landed_cost_per_trade_unit"
+    for changes, message in (
+        ({"trade_quantity": Decimal(2)}, "Give the unit of this quantity."),
+        ({"trade_quantity": Decimal(2), "trade_unit": "ZZZ"}, "is not a code of the"),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            calculate(actor=actor, jurisdiction="CN", on=ON, items=[car(**changes)], terms="FOB")
+        assert list(refused.value.errors) == ["items[0].trade_unit"]
+        assert message in refused.value.errors["items[0].trade_unit"][0]

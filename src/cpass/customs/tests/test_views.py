@@ -48,6 +48,25 @@ def test_calculation_shows_results_and_traces(login: Any, owner: Any, demo: None
     assert "法律依据" in chinese
 
 
+def test_landed_cost_per_trade_unit_and_a_bad_trade_unit_inline(login: Any, owner: Any, demo: None) -> None:
+    client = login(owner)
+    beer = {"code": "2203000000", "price": "1000", "currency": "CNY", "quantity_1": "988"}
+    cans = client.get(URL, {**FORM, **rows({**beer, "trade_quantity": "2000", "trade_unit": "142"})})
+    page = cans.content.decode()
+    assert 'data-testid="per-trade-unit"' in page
+    assert "Landed cost per trade unit" in page
+    assert (
+        "单位（成交计量单位）到岸完税成本"
+        in client.get(
+            URL,
+            {**FORM, **rows({**beer, "trade_quantity": "2000", "trade_unit": "142"})},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).content.decode()
+    )
+    unknown = client.get(URL, {**FORM, **rows({**beer, "trade_quantity": "2000", "trade_unit": "ZZZ"})})
+    assert "is not a code of the" in unknown.content.decode().split('name="items-0-trade_unit"')[1]
+
+
 def test_a_certificate_of_origin_opens_the_agreement_rate(login: Any, owner: Any, demo: None) -> None:
     client = login(owner)
     pump = {"code": "8413602100", "origin": "KOR", "price": "10000", "currency": "CNY", "quantity_1": "10"}

@@ -18,8 +18,9 @@ from pydifact.control import Characters
 from pydifact.segments import Segment
 from pydifact.serializer import Serializer
 
+from cpass.customs.choices import RevisionKind
 from cpass.customs.gateway.singlewindow.mapper import CHARGE_MARKS, container_items, number
-from cpass.customs.models import Declaration, DeclarationItem
+from cpass.customs.models import Declaration, DeclarationItem, RevisionRequest
 from cpass.parties.models import Party
 from cpass.reference.selectors import code_entry
 from cpass.reference.tables import Table
@@ -31,6 +32,12 @@ SYNTAX = ["UNOW", "4"]
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 #: BGM document name codes (UNTDID 1001): goods declaration for importation / exportation; customs response.
 DOC_IMPORT, DOC_EXPORT, DOC_RESPONSE = "929", "830", "962"
+#: BGM message function codes (UNTDID 1225): 9 original (a first filing); 5 replace, "message replacing a previous
+#: message" (the whole corrected declaration after customs approved an amendment); 1 cancellation, "message
+#: cancelling a previous transmission for a given transaction" (a withdrawal request); 13 request, "the referenced
+#: message is a request" (an amendment request: it carries no changed items, which 4 "change" would announce).
+FUNCTION_ORIGINAL, FUNCTION_REPLACE, FUNCTION_CANCEL, FUNCTION_REQUEST = "9", "5", "1", "13"
+REVISION_FUNCTIONS: dict[str, str] = {RevisionKind.AMEND: FUNCTION_REQUEST, RevisionKind.WITHDRAW: FUNCTION_CANCEL}
 #: MOA qualifiers (UNTDID 5025) of the three charges: 64 freight charge, 67 insurance amount, 160 other costs (杂费;
 #: 5025's definition leaves packing out, which China's 杂费 may hold: a counterpart's guide may ask otherwise); and
 #: the GIS list naming how each is given (mark 1 rate, 2 per unit, 3 total).
@@ -125,11 +132,19 @@ def _item_segments(item: DeclarationItem, *, importing: bool) -> list[Segment]:
     return segments
 
 
-def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, recipient: str) -> str:
-    """The CUSDEC interchange for `declaration` (parties, items, documents and containers loaded)."""
+def cusdec_message(
+    declaration: Declaration, *, message_id: str, sender: str, recipient: str, modification: bool = False
+) -> str:
+    """The CUSDEC interchange for `declaration` (parties, items, documents and containers loaded). A
+    `modification` replaces the accepted declaration (BGM function 5) named by its entry number (RFF ABT)."""
     importing = declaration.direction == Direction.IMPORT
     body: list[Segment | None] = [
-        seg("BGM", DOC_IMPORT if importing else DOC_EXPORT, message_id, "9"),
+        seg(
+            "BGM",
+            DOC_IMPORT if importing else DOC_EXPORT,
+            message_id,
+            FUNCTION_REPLACE if modification else FUNCTION_ORIGINAL,
+        ),
         seg("CST", "", [declaration.trade_mode, "TRM", "ZZZ"], [declaration.levy_nature, "LEV", "ZZZ"]),
         seg("LOC", "22", [declaration.declaring_customs, "", "ZZZ"]),
         seg("LOC", _ENTRY_EXIT_OFFICE[not importing], [declaration.entry_exit_customs, "", "ZZZ"]),
@@ -164,6 +179,7 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
     if declaration.marks_and_remarks:
         body.append(seg("FTX", "AAI", "", "", declaration.marks_and_remarks))
     for qualifier, value in (
+        ("ABT", declaration.entry_number if modification else ""),
         ("CT", declaration.contract_number),
         ("BM", declaration.bill_number),
         ("IP" if importing else "EX", declaration.licence_number),  # 1153: import / export permit identifier
@@ -207,6 +223,24 @@ def cusdec_message(declaration: Declaration, *, message_id: str, sender: str, re
     kept = [s for s in body if s is not None and not (s.tag == "LOC" and len(s.elements) < 2)]
     segments = _message("CUSDEC", kept)
     return _interchange(sender, recipient, control_reference(message_id), timezone.now(), segments)
+
+
+def cusdec_revision(request: RevisionRequest, *, message_id: str, sender: str, recipient: str) -> str:
+    """The CUSDEC asking customs to amend (BGM function 13, request) or withdraw (1, cancellation) the accepted
+    declaration named by its entry number (RFF ABT): the reason code of GACC Order No. 220 (GIS, list ZRC, ours)
+    and the declarant's account (FTX ACD, reason)."""
+    declaration = request.declaration
+    importing = declaration.direction == Direction.IMPORT
+    body = [
+        seg("BGM", DOC_IMPORT if importing else DOC_EXPORT, message_id, REVISION_FUNCTIONS[request.kind]),
+        seg("LOC", "22", [declaration.declaring_customs, "", "ZZZ"]),
+        seg("GIS", [request.reason_code, "ZRC", "ZZZ"]),
+        seg("FTX", "ACD", "", "", request.reason[:512]),
+        seg("RFF", ["ABT", declaration.entry_number]),
+    ]
+    if declaration.pre_entry_number:
+        body.append(seg("RFF", ["ACD", declaration.pre_entry_number]))
+    return _interchange(sender, recipient, control_reference(message_id), timezone.now(), _message("CUSDEC", body))
 
 
 def cusres_message(

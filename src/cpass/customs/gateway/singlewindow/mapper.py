@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cpass.customs.choices import ChargeMode, Confirmation
-from cpass.customs.models import Declaration, DeclarationItem
+from cpass.customs.choices import ChargeMode, Confirmation, RevisionKind
+from cpass.customs.models import Declaration, DeclarationItem, RevisionRequest
 from cpass.parties.models import Party
 from cpass.shipments.choices import Direction
 
@@ -25,8 +25,12 @@ NAMESPACE = "http://www.chinaport.gov.cn/dec"
 CHARGE_MARKS: dict[str, str] = {ChargeMode.RATE: "1", ChargeMode.UNIT: "2", ChargeMode.TOTAL: "3"}
 #: 价格说明 (PromiseItmes) positions: special relationship, price influence, royalty payment; 1 yes, 0 no, 9 blank.
 _CONFIRMATION: dict[str, str] = {Confirmation.YES: "1", Confirmation.NO: "0"}
-#: DecSign/OperType for a declaration sent to be filed (our choice, see the schema document).
+#: DecSign/OperType for a declaration sent to be filed, and for the correction of one customs holds under its
+#: entry number after approving an amendment request (our choices, see the schema document).
 OPER_TYPE_DECLARE = "C"
+OPER_TYPE_MODIFY = "M"
+#: DecModHead/ModType of a request (our choice): 1 amend (修改), 2 withdraw (撤销).
+MOD_TYPES: dict[str, str] = {RevisionKind.AMEND: "1", RevisionKind.WITHDRAW: "2"}
 
 
 def number(value: Decimal | int | None) -> str:
@@ -104,15 +108,18 @@ def container_items(declaration: Declaration) -> dict[int, list[int]]:
     return result
 
 
-def declaration_message(declaration: Declaration, *, message_id: str) -> str:
+def declaration_message(declaration: Declaration, *, message_id: str, modification: bool = False) -> str:
     """The DecMessage for `declaration`; `message_id` goes out as DecSign/ClientSeqNo and comes back on receipts.
 
+    A `modification` (the correction after customs approved an amendment request) names the accepted declaration
+    by DecHead/EntryId and goes with DecSign/OperType M; a first filing leaves EntryId empty (OperType C).
     The declaration should come with its parties, items, documents and containers (with loads) loaded.
     """
     ET.register_namespace("", NAMESPACE)
     root = ET.Element(f"{{{NAMESPACE}}}DecMessage")
     head = _sub(root, "DecHead")
     _sub(head, "SeqNo", declaration.pre_entry_number)
+    _sub(head, "EntryId", declaration.entry_number if modification else "")
     _sub(head, "IEFlag", "I" if declaration.direction == Direction.IMPORT else "E")
     _sub(head, "Type", "Z" if declaration.self_assessment else "")
     _sub(head, "CustomMaster", declaration.declaring_customs)
@@ -173,7 +180,28 @@ def declaration_message(declaration: Declaration, *, message_id: str) -> str:
     _sub(free, "VoyNo", declaration.voyage)
 
     sign = _sub(root, "DecSign")
-    _sub(sign, "OperType", OPER_TYPE_DECLARE)
+    _sub(sign, "OperType", OPER_TYPE_MODIFY if modification else OPER_TYPE_DECLARE)
+    _sub(sign, "ClientSeqNo", message_id)
+    _sub(sign, "OperTime", timezone.localtime().strftime("%Y%m%d%H%M%S"))
+    return _serialise(root)
+
+
+def revision_message(request: RevisionRequest, *, message_id: str) -> str:
+    """The DecModMessage (ours) asking customs to amend or withdraw the accepted declaration named by its entry
+    number: the kind, the reason code of GACC Order No. 220 and the declarant's account. `message_id` goes out as
+    DecSign/ClientSeqNo and comes back on customs' decision."""
+    declaration = request.declaration
+    ET.register_namespace("", NAMESPACE)
+    root = ET.Element(f"{{{NAMESPACE}}}DecModMessage")
+    head = _sub(root, "DecModHead")
+    _sub(head, "EntryId", declaration.entry_number)
+    _sub(head, "SeqNo", declaration.pre_entry_number)
+    _sub(head, "IEFlag", "I" if declaration.direction == Direction.IMPORT else "E")
+    _sub(head, "CustomMaster", declaration.declaring_customs)
+    _sub(head, "ModType", MOD_TYPES[request.kind])
+    _sub(head, "ReasonCode", request.reason_code)
+    _sub(head, "Reason", request.reason)
+    sign = _sub(root, "DecSign")
     _sub(sign, "ClientSeqNo", message_id)
     _sub(sign, "OperTime", timezone.localtime().strftime("%Y%m%d%H%M%S"))
     return _serialise(root)

@@ -95,6 +95,15 @@ def _fields(element: Element | None) -> dict[str, str]:
     return {child.tag.removeprefix(prefix): (child.text or "") for child in element}
 
 
+def parse_revision(payload: str | bytes) -> dict[str, dict[str, str]]:
+    """Our DecModMessage (an amendment or withdrawal request) read back: its head and signature."""
+    root = _root(payload)
+    ns = f"{{{NAMESPACE}}}"
+    if root.tag != f"{ns}DecModMessage":
+        raise MessageUnreadable(f"expected a DecModMessage, found <{root.tag}>")
+    return {"head": _fields(root.find(f"{ns}DecModHead")), "sign": _fields(root.find(f"{ns}DecSign"))}
+
+
 def parse_declaration(payload: str | bytes) -> dict[str, Any]:
     """Our DecMessage read back into plain dicts: head, items, containers, documents, free text and signature."""
     root = _root(payload)
